@@ -1,0 +1,43 @@
+# The BPR workshop kit: two commands for a fresh machine.
+#   make demo   set up .venv and render the bundled demo session (one HTML handout per group)
+#   make test   set up .venv (with test tools, Debian chromium + CJK fonts when root) and run the tests
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test setup sysdeps lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/kit demo --out demo_out
+
+sysdeps:
+	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "chromium and CJK fonts present"; \
+	elif [ "$$(id -u)" = "0" ]; then \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else \
+		echo "Browser tests need: sudo apt-get install chromium fonts-noto-cjk"; \
+	fi
+
+test: setup sysdeps
+	$(BIN)/ruff check kit tests benchmarks
+	$(BIN)/python -m pytest -q tests; rc=$$?; if [ $$rc -eq 5 ]; then rc=0; fi; exit $$rc
+
+lint: setup
+	$(BIN)/ruff check kit tests benchmarks
+
+bench: setup
+	$(BIN)/python benchmarks/render.py
+
+clean:
+	rm -rf demo_out .pytest_cache

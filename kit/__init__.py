@@ -1,0 +1,15 @@
+"""BPR workshop kit: As-Is/To-Be workflows, impact, system selection and offline handouts.
+
+The core (model, impact, tables, store) imports no Jupyter, widgets or matplotlib.
+"""
+
+from .exceptions import ConflictError, InputError, KitError, RenderError, StoreError
+from .model import (Action, Actor, Assumptions, Channel, Costs, FundingSource, GroupWork,
+                    Phase, Session, Step, SystemOption, ValueClass)
+
+__all__ = [
+    "Action", "Actor", "Assumptions", "Channel", "ConflictError", "Costs", "FundingSource",
+    "GroupWork", "InputError", "KitError", "Phase", "RenderError", "Session", "Step",
+    "StoreError", "SystemOption", "ValueClass",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,205 @@
+"""The ``kit`` command: a thin layer that parses arguments and calls the package.
+
+Bad input exits non-zero with a one-line message (Japanese / English), never a traceback.
+Exit codes: 0 ok, 1 some handouts failed, 2 bad input or usage, 3 workspace problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from . import i18n, impact, report, store
+from .exceptions import ConflictError, InputError, KitError, StoreError
+
+
+def _lang() -> str:
+    lang = os.environ.get("KIT_LANG", "ja")
+    return lang if lang in i18n.LANGS else "ja"
+
+
+def _say(text: str) -> None:
+    print(text, flush=True)
+
+
+# --- commands -----------------------------------------------------------------------------
+def cmd_demo(args) -> int:
+    from .demo import build_demo
+
+    out = Path(args.out).resolve()
+    session_dir = out / "session"
+    if session_dir.exists():
+        shutil.rmtree(session_dir)
+    build_demo(session_dir, lang=args.lang)
+    _say(f"session: {session_dir}")
+    return _render(session_dir, out / "handouts", args.jobs, args.lang)
+
+
+def cmd_session_new(args) -> int:
+    from .session import new_session
+
+    session = new_session(args.dir, args.groups, name=args.name, lang=args.lang,
+                          labour_cost_yen=args.labour_cost_yen, settings_file=args.settings,
+                          systems_file=args.systems, funding_file=args.funding,
+                          steps_dir=args.steps_dir)
+    _say(f"session: {Path(args.dir).resolve()} ({len(session.groups)} groups: "
+         f"{', '.join(session.groups)})")
+    return 0
+
+
+def cmd_steps_import(args) -> int:
+    from .tables import read_steps
+
+    work = store.load_work(args.dir, args.group)
+    steps = read_steps(args.file)            # everything validated before anything is saved
+    saved = store.save_work(args.dir, work.model_copy(update={"steps": steps}))
+    _say(f"{args.group}: {len(steps)} steps imported (revision {saved.revision})")
+    return 0
+
+
+def cmd_steps_export(args) -> int:
+    from .tables import write_steps
+
+    work = store.load_work(args.dir, args.group)
+    write_steps(work.steps, args.file, lang=args.lang or _lang())
+    _say(f"{args.group}: {len(work.steps)} steps -> {args.file}")
+    return 0
+
+
+def cmd_impact(args) -> int:
+    session = store.load_session(args.dir)
+    work = store.load_work(args.dir, args.group)
+    figures = impact.compute(work, session.assumptions).to_dict()
+    if args.json:
+        _say(json.dumps(figures, ensure_ascii=False, indent=1))
+        return 0
+    lang = args.lang or session.lang
+    for key, value in figures.items():
+        if key != "yearly":
+            _say(f"{key}: {i18n.fmt_number(value, 2) if isinstance(value, float) else value}")
+    _say(f"({i18n.t('report.figures_note', lang)})")
+    return 0
+
+
+def _render(session_dir, out, jobs, lang) -> int:
+    results = report.render_session(session_dir, out, jobs=jobs, lang=lang,
+                                    progress=sys.stderr.isatty())
+    ok = [r for r in results if r.ok]
+    for r in ok:
+        _say(r.path)
+    msg_lang = lang or _lang()
+    _say(i18n.t("msg.rendered", msg_lang, count=len(ok), path=Path(out).resolve()))
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        _say(f"FAILED {r.group}: {r.error_en if msg_lang == 'en' else r.error}")
+    if failed:
+        _say(i18n.t("msg.render_failures", msg_lang, count=len(failed)))
+        return 1
+    return 0
+
+
+def cmd_render(args) -> int:
+    out = args.out or str(Path(args.dir) / "handouts")
+    return _render(args.dir, out, args.jobs, args.lang)
+
+
+def cmd_history(args) -> int:
+    for row in store.history(args.dir, args.group):
+        _say(f"{row['revision']:>5}  {row['updated_at']}  steps={row['steps']}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    saved = store.restore(args.dir, args.group, args.version)
+    _say(f"{args.group}: version {args.version} restored as revision {saved.revision}")
+    return 0
+
+
+# --- parser -------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kit", description="BPR workshop kit")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    d = sub.add_parser("demo", help="build the bundled demo session and render its handouts")
+    d.add_argument("--out", default="demo_out")
+    d.add_argument("--jobs", type=int, default=None)
+    d.add_argument("--lang", choices=i18n.LANGS, default=None)
+    d.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("session", help="create sessions").add_subparsers(dest="sub",
+                                                                          required=True)
+    n = s.add_parser("new", help="create a session folder from a groups list")
+    n.add_argument("dir")
+    n.add_argument("--groups", required=True, help="CSV/xlsx: group_id, theme, annual_cases, "
+                   "members[, uptake, system, funding]")
+    n.add_argument("--labour-cost-yen", type=float, default=None)
+    n.add_argument("--lang", choices=i18n.LANGS, default=None)
+    n.add_argument("--name", default=None)
+    n.add_argument("--settings", default=None, help="session.yaml with assumptions")
+    n.add_argument("--systems", default=None, help="systems catalogue (CSV/xlsx)")
+    n.add_argument("--funding", default=None, help="funding sources (CSV/xlsx)")
+    n.add_argument("--steps-dir", default=None, help="folder with <group_id>.csv/.xlsx sheets")
+    n.set_defaults(func=cmd_session_new)
+
+    st = sub.add_parser("steps", help="import/export a group's steps sheet").add_subparsers(
+        dest="sub", required=True)
+    for name, func in (("import", cmd_steps_import), ("export", cmd_steps_export)):
+        c = st.add_parser(name)
+        c.add_argument("dir")
+        c.add_argument("group")
+        c.add_argument("file")
+        c.add_argument("--lang", choices=i18n.LANGS, default=None)
+        c.set_defaults(func=func)
+
+    im = sub.add_parser("impact", help="print a group's impact figures")
+    im.add_argument("dir")
+    im.add_argument("group")
+    im.add_argument("--json", action="store_true")
+    im.add_argument("--lang", choices=i18n.LANGS, default=None)
+    im.set_defaults(func=cmd_impact)
+
+    r = sub.add_parser("render", help="render every group's handout (in parallel)")
+    r.add_argument("dir")
+    r.add_argument("--out", default=None)
+    r.add_argument("--jobs", type=int, default=None)
+    r.add_argument("--lang", choices=i18n.LANGS, default=None)
+    r.set_defaults(func=cmd_render)
+
+    h = sub.add_parser("history", help="list the kept versions of a group's workspace")
+    h.add_argument("dir")
+    h.add_argument("group")
+    h.set_defaults(func=cmd_history)
+
+    rs = sub.add_parser("restore", help="restore a kept version as the newest")
+    rs.add_argument("dir")
+    rs.add_argument("group")
+    rs.add_argument("version", type=int)
+    rs.set_defaults(func=cmd_restore)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ConflictError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    except KitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"error: ファイルが見つかりません / file not found: {exc.filename}",
+              file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

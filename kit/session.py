@@ -1,0 +1,83 @@
+"""Create a session folder from a groups list (and optional catalogues and steps sheets)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from . import i18n, store
+from .catalogue import load_funding, load_systems
+from .exceptions import InputError
+from .model import Assumptions, Costs, GroupWork, Session
+from .tables import read_groups, read_steps
+
+
+def _costs(system_id: str, systems: dict) -> Costs:
+    if not system_id:
+        return Costs()
+    if system_id not in systems:
+        raise InputError(*i18n.both("err.choice", field="system", value=system_id,
+                                    choices="/".join(systems) or "—"),
+                         field="system", value=system_id)
+    option = systems[system_id]
+    return Costs(system=option.name, initial_cost_yen=option.initial_cost_yen,
+                 annual_cost_yen=option.annual_cost_yen, source=option.source)
+
+
+def _funding(ids: list[str], funding: dict) -> list:
+    unknown = [f for f in ids if f not in funding]
+    if unknown:
+        raise InputError(*i18n.both("err.choice", field="funding", value=unknown[0],
+                                    choices="/".join(funding) or "—"),
+                         field="funding", value=unknown[0])
+    return [funding[f] for f in ids]
+
+
+def build_works(groups_file: str | Path, *, systems_file=None, funding_file=None,
+                steps_dir=None) -> list[GroupWork]:
+    """Read and validate everything first: nothing is written if any input is bad."""
+    systems = load_systems(systems_file) if systems_file else {}
+    funding = load_funding(funding_file) if funding_file else {}
+    works = []
+    for row in read_groups(groups_file):
+        steps = []
+        if steps_dir:
+            sheet = next((p for p in (Path(steps_dir) / f"{row['group_id']}{ext}"
+                                      for ext in (".csv", ".xlsx")) if p.is_file()), None)
+            steps = read_steps(sheet) if sheet else []
+        works.append(GroupWork.parse({
+            "group_id": row["group_id"], "theme": row["theme"], "members": row["members"],
+            "annual_cases": row["annual_cases"], "uptake": row.get("uptake"),
+            "steps": [s.model_dump() for s in steps],
+            "costs": _costs(row.get("system", ""), systems).model_dump(),
+            "funding": [f.model_dump() for f in _funding(row.get("funding", []), funding)],
+        }))
+    return works
+
+
+def load_assumptions(file: str | Path | None) -> tuple[dict, Assumptions]:
+    """``(session fields, assumptions)`` from a session.yaml-like file (or defaults)."""
+    if not file:
+        return {}, Assumptions()
+    data = yaml.safe_load(Path(file).read_text(encoding="utf-8")) or {}
+    fields = {k: data[k] for k in ("name", "date", "lang") if k in data}
+    return fields, Assumptions.parse(data.get("assumptions", {}))
+
+
+def new_session(session_dir: str | Path, groups_file: str | Path, *, name: str | None = None,
+                lang: str | None = None, labour_cost_yen: float | None = None,
+                settings_file=None, systems_file=None, funding_file=None,
+                steps_dir=None) -> Session:
+    fields, assumptions = load_assumptions(settings_file)
+    if labour_cost_yen is not None:
+        assumptions = Assumptions.parse({**assumptions.model_dump(),
+                                         "labour_cost_yen_per_hour": labour_cost_yen})
+    works = build_works(groups_file, systems_file=systems_file, funding_file=funding_file,
+                        steps_dir=steps_dir)
+    session = Session.parse({**fields, "name": name or fields.get("name") or
+                             Path(session_dir).name, "lang": lang or fields.get("lang", "ja"),
+                             "assumptions": assumptions.model_dump(),
+                             "groups": [w.group_id for w in works]})
+    store.create_session(session_dir, session, works)
+    return session
