@@ -4,8 +4,20 @@ The core (model, impact, tables, store) imports no Jupyter, widgets or matplotli
 """
 
 from .exceptions import ConflictError, InputError, KitError, RenderError, StoreError
-from .model import (Action, Actor, Assumptions, Channel, Costs, FundingSource, GroupWork,
-                    Phase, Session, Step, SystemOption, ValueClass)
+from .model import (
+                    Action,
+                    Actor,
+                    Assumptions,
+                    Channel,
+                    Costs,
+                    FundingSource,
+                    GroupWork,
+                    Phase,
+                    Session,
+                    Step,
+                    SystemOption,
+                    ValueClass,
+)
 
 __all__ = [
     "Action", "Actor", "Assumptions", "Channel", "ConflictError", "Costs", "FundingSource",

@@ -218,7 +218,7 @@ def hours_by_actor(work: GroupWork, assumptions: Assumptions, lang: str = "ja") 
         ax.set_ylim(bottom=0)
         ax.grid(axis="y", alpha=0.3)
         ax.set_axisbelow(True)
-        ax.legend(frameon=False, loc="upper right")
+        fig.legend(loc="outside lower center", ncols=2, frameon=False)
     return fig
 
 
@@ -313,15 +313,12 @@ def cost_funding(work: GroupWork, assumptions: Assumptions, lang: str = "ja") ->
         fig, ax = _new_figure(4.2)
         _title(ax, "chart.cost_funding", lang)
         w = 0.38
-        ax.bar(years - w / 2, subsidy / scale, width=w, color=SUBSIDY,
+        b = ax.bar(years - w / 2, subsidy / scale, width=w, color=SUBSIDY,
                    label=i18n.t("chart.subsidy", lang))
         g = ax.bar(years - w / 2, general / scale, width=w, bottom=subsidy / scale,
                    color=GENERAL, label=i18n.t("chart.general_fund", lang))
         v = ax.bar(years + w / 2, saving / scale, width=w, color=SAVING,
                    label=i18n.t("chart.cumulative_saving", lang))
-        last = [""] * (T - 1)
-        ax.bar_label(g, last + [_money(cost[-1], lang)], padding=2, fontsize=8)
-        ax.bar_label(v, last + [_money(saving[-1], lang)], padding=2, fontsize=8)
         ax.set_xticks(years, [i18n.t("chart.year_n", lang, n=int(y)) for y in years],
                       rotation=0 if T <= 10 else 90, fontsize=9 if T <= 10 else 7)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
@@ -333,7 +330,13 @@ def cost_funding(work: GroupWork, assumptions: Assumptions, lang: str = "ja") ->
             ax.set_ylim(bottom=0)
         ax.grid(axis="y", alpha=0.3)
         ax.set_axisbelow(True)
-        fig.legend(loc="outside lower center", ncols=3, frameon=False)
+        # the horizon totals go into the legend: bar labels collide on narrow bars
+        totals = (subsidy[-1], general[-1], saving[-1])
+        labels = [i18n.t("chart.legend_value", lang, name=bars.get_label(),
+                         value=_money(value, lang))
+                  for bars, value in zip((b, g, v), totals, strict=True)]
+        fig.legend((b, g, v), labels, loc="outside lower center",
+                   ncols=3 if lang == "ja" else 2, frameon=False)
     return fig
 
 

@@ -121,7 +121,7 @@ class Handout:
                    self.t("col.minutes"), self.t("col.share"), self.t("col.wait_days"),
                    self.t("col.value"), self.t("col.hours"), self.t("col.pain")]
         rows = []
-        for i, (step, row) in enumerate(zip(self.work.steps, df.itertuples()), start=1):
+        for i, (step, row) in enumerate(zip(self.work.steps, df.itertuples(), strict=True), start=1):
             if step.is_new:
                 continue
             rows.append([str(i), esc(step.name), i18n.label("actor", step.actor, L),
@@ -175,7 +175,7 @@ class Handout:
         return "".join(parts)
 
     def assumptions_html(self) -> str:
-        a, w, m, L = self.assumptions, self.work, self.impact, self.lang
+        a, w, m = self.assumptions, self.work, self.impact
         mark = f' <span class="assumption">{self.t("report.assumption_mark")}</span>'
         rows = [
             [self.t("field.labour_cost_yen_per_hour"), self.yen(a.labour_cost_yen_per_hour),

@@ -191,6 +191,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "chart.days_value": "{value}日",
         "chart.processing": "職員の作業 {minutes}分/件",
         "chart.no_data": "表示するデータがありません",
+        "chart.legend_value": "{name}：{value}",
         # units
         "unit.hours": "時間", "unit.yen": "円", "unit.days": "日", "unit.cases": "件",
         "unit.people": "人", "unit.years": "年", "unit.minutes": "分",
@@ -337,6 +338,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "chart.days_value": "{value} days",
         "chart.processing": "staff work {minutes} min/case",
         "chart.no_data": "no data to show",
+        "chart.legend_value": "{name}: {value}",
         "unit.hours": "hours", "unit.yen": "yen", "unit.days": "days", "unit.cases": "cases",
         "unit.people": "people", "unit.years": "years", "unit.minutes": "minutes",
     },

@@ -37,6 +37,8 @@ PATHS = {
     "version": "{session}/groups/{group}/history/work.{revision:06d}.json",
 }
 HISTORY_KEEP = 20
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 LOCK_TIMEOUT_S = 10
 
 
@@ -59,6 +61,7 @@ def atomic_write(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)     # mkstemp makes 0600; keep files readable
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -1,0 +1,33 @@
+"""Shared fixtures: nothing is written to the user's home; a demo session per test run."""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_HOME = Path(tempfile.mkdtemp(prefix="kit-test-home-"))
+for var, sub in (("JUPYTER_CONFIG_DIR", "jupyter"), ("IPYTHONDIR", "ipython"),
+                 ("MPLCONFIGDIR", "mpl"), ("JUPYTER_RUNTIME_DIR", "rt")):
+    os.environ.setdefault(var, str(_HOME / sub))
+os.environ.setdefault("KIT_DEMO_DIR", str(_HOME / "demo"))
+
+
+@pytest.fixture(scope="session")
+def demo_session(tmp_path_factory) -> Path:
+    """The bundled demo session, built once per test run (read-only for tests)."""
+    from kit.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "session"
+    build_demo(path)
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_session, tmp_path) -> Path:
+    """A writable copy of the demo session."""
+    dest = tmp_path / "session"
+    shutil.copytree(demo_session, dest)
+    return dest
