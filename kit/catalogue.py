@@ -12,7 +12,8 @@ from .tables import read_table
 SYSTEM_COLUMNS = {"システムID": "system_id", "名称": "name", "初期費用(円)": "initial_cost_yen",
                   "年間運用費(円)": "annual_cost_yen", "連携": "integration",
                   "住民の使いやすさ": "resident_usability", "職員の使いやすさ": "staff_usability",
-                  "運用負担": "operating_burden", "機能": "capabilities", "出典": "source"}
+                  "運用負担": "operating_burden", "機能": "capabilities", "出典": "source",
+                  "機能タグ": "enables"}
 FUNDING_COLUMNS = {"財源ID": "funding_id", "名称": "name", "補助率": "rate", "上限額(円)": "cap_yen",
                    "対象経費の割合": "eligible_share", "出典": "source", "仮定": "assumption"}
 
@@ -50,5 +51,5 @@ def load_funding(path: str | Path) -> dict[str, FundingSource]:
         if not key:
             raise InputError(*i18n.both("err.required", field=f"funding_id ({i})", value=""),
                              field="funding_id", row=i)
-        out[key] = _parse(FundingSource, i, row, path)
+        out[key] = _parse(FundingSource, i, {**row, "funding_id": key}, path)
     return out

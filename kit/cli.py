@@ -40,8 +40,21 @@ def cmd_demo(args) -> int:
 
 
 def cmd_session_new(args) -> int:
-    from .session import new_session
+    from .session import new_session, new_session_from_survey
 
+    if bool(args.groups) == bool(args.survey):
+        print("error: --groups か --survey のどちらか一方を指定してください / "
+              "give either --groups or --survey", file=sys.stderr)
+        return 2
+    if args.survey:
+        session = new_session_from_survey(
+            args.dir, args.survey, group_size=args.group_size, seed=args.seed, mix=args.mix,
+            top_sections=args.top_sections, max_groups=args.max_groups,
+            assign_file=args.assign, name=args.name, lang=args.lang,
+            settings_file=args.settings)
+        _say(f"session: {Path(args.dir).resolve()} ({len(session.groups)} groups: "
+             f"{', '.join(session.groups)})")
+        return 0
     session = new_session(args.dir, args.groups, name=args.name, lang=args.lang,
                           labour_cost_yen=args.labour_cost_yen, settings_file=args.settings,
                           systems_file=args.systems, funding_file=args.funding,
@@ -85,8 +98,8 @@ def cmd_impact(args) -> int:
     return 0
 
 
-def _render(session_dir, out, jobs, lang) -> int:
-    results = report.render_session(session_dir, out, jobs=jobs, lang=lang,
+def _render(session_dir, out, jobs, lang, groups=None) -> int:
+    results = report.render_session(session_dir, out, jobs=jobs, lang=lang, groups=groups,
                                     progress=sys.stderr.isatty())
     ok = [r for r in results if r.ok]
     for r in ok:
@@ -102,9 +115,30 @@ def _render(session_dir, out, jobs, lang) -> int:
     return 0
 
 
+def cmd_survey(args) -> int:
+    from .survey import load_survey
+
+    load_survey(args.file)          # bad input: exit 2 with the field, before any kernel
+    lang = args.lang or _lang()
+    path = report.render_survey(args.file, args.out, lang=lang)
+    _say(i18n.t("survey.rendered", lang, path=path))
+    return 0
+
+
 def cmd_render(args) -> int:
     out = args.out or str(Path(args.dir) / "handouts")
-    return _render(args.dir, out, args.jobs, args.lang)
+    return _render(args.dir, out, args.jobs, args.lang, getattr(args, "group", None))
+
+
+def cmd_app(args) -> int:
+    import secrets
+
+    from .widgets import app
+
+    notebook = app.prepare_notebook(args.dir, args.group, args.notebook, lang=args.lang or "")
+    token = args.token or secrets.token_hex(16)
+    _say(f"http://127.0.0.1:{args.port}/?token={token}")
+    return app.serve(app.voila_command(notebook, args.port, token))
 
 
 def cmd_history(args) -> int:
@@ -117,6 +151,41 @@ def cmd_restore(args) -> int:
     saved = store.restore(args.dir, args.group, args.version)
     _say(f"{args.group}: version {args.version} restored as revision {saved.revision}")
     return 0
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def lab_argv(session_dir: str | Path, *, ip: str = "127.0.0.1", port: int = 8888,
+             token: str | None = None) -> list[str]:
+    """The JupyterLab command for a session folder: loopback and a random token by default.
+
+    An empty token (no login) is always refused; so is a non-loopback address with a short
+    token. To serve a whole room, use JupyterHub (see the README).
+    """
+    import secrets
+
+    store.load_session(session_dir)              # a session folder, or StoreError
+    token = secrets.token_urlsafe(32) if token is None else token
+    if len(token) < (8 if ip in LOOPBACK else 32):
+        raise InputError(*i18n.both("err.invalid", field="--token", value="*" * len(token),
+                                    detail="min 8 (127.0.0.1) / 32 characters"),
+                         field="token", value="")
+    return [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.ip={ip}",
+            f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={Path(session_dir).resolve()}"]
+
+
+def cmd_lab(args) -> int:
+    import subprocess
+
+    argv = lab_argv(args.dir, ip=args.ip, port=args.port, token=args.token)
+    token = argv[6].split("=", 1)[1]
+    _say(f"http://{args.ip}:{args.port}/lab?token={token}")
+    if args.dry_run:
+        _say(" ".join(argv))
+        return 0
+    return subprocess.call(argv)
 
 
 # --- parser -------------------------------------------------------------------------------
@@ -134,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                                           required=True)
     n = s.add_parser("new", help="create a session folder from a groups list")
     n.add_argument("dir")
-    n.add_argument("--groups", required=True, help="CSV/xlsx: group_id, theme, annual_cases, "
+    n.add_argument("--groups", default=None, help="CSV/xlsx: group_id, theme, annual_cases, "
                    "members[, uptake, system, funding]")
     n.add_argument("--labour-cost-yen", type=float, default=None)
     n.add_argument("--lang", choices=i18n.LANGS, default=None)
@@ -143,6 +212,13 @@ def build_parser() -> argparse.ArgumentParser:
     n.add_argument("--systems", default=None, help="systems catalogue (CSV/xlsx)")
     n.add_argument("--funding", default=None, help="funding sources (CSV/xlsx)")
     n.add_argument("--steps-dir", default=None, help="folder with <group_id>.csv/.xlsx sheets")
+    n.add_argument("--survey", default=None, help="staff survey: form groups from it")
+    n.add_argument("--group-size", type=int, default=4, help="3-5 members per group")
+    n.add_argument("--seed", type=int, default=0)
+    n.add_argument("--mix", choices=("section", "mixed"), default="mixed")
+    n.add_argument("--top-sections", type=int, default=5)
+    n.add_argument("--max-groups", type=int, default=12)
+    n.add_argument("--assign", default=None, help="manual assignments: 回答ID/氏名, グループID")
     n.set_defaults(func=cmd_session_new)
 
     st = sub.add_parser("steps", help="import/export a group's steps sheet").add_subparsers(
@@ -167,7 +243,25 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default=None)
     r.add_argument("--jobs", type=int, default=None)
     r.add_argument("--lang", choices=i18n.LANGS, default=None)
+    r.add_argument("--group", action="append", default=None,
+                   help="render only this group (repeatable)")
     r.set_defaults(func=cmd_render)
+
+    sv = sub.add_parser("survey", help="render the pre-workshop staff survey report")
+    sv.add_argument("file", help="survey export (CSV UTF-8/BOM/CP932 or .xlsx)")
+    sv.add_argument("--out", default=".")
+    sv.add_argument("--lang", choices=i18n.LANGS, default=None)
+    sv.set_defaults(func=cmd_survey)
+
+    ap = sub.add_parser("app", help="serve a group's notebook with Voila (no code) on 127.0.0.1")
+    ap.add_argument("dir")
+    ap.add_argument("group")
+    ap.add_argument("notebook", help="e.g. 01_as_is")
+    ap.add_argument("--port", type=int, default=8866)
+    ap.add_argument("--token", default=None)
+    ap.add_argument("--lang", choices=i18n.LANGS, default=None)
+    ap.set_defaults(func=cmd_app)
+
 
     h = sub.add_parser("history", help="list the kept versions of a group's workspace")
     h.add_argument("dir")
@@ -179,10 +273,32 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("group")
     rs.add_argument("version", type=int)
     rs.set_defaults(func=cmd_restore)
+
+    lb = sub.add_parser("lab", help="JupyterLab on a session folder (127.0.0.1 + token)")
+    lb.add_argument("dir")
+    lb.add_argument("--ip", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    lb.add_argument("--port", type=int, default=8888)
+    lb.add_argument("--token", default=None, help="default: a new random token")
+    lb.add_argument("--dry-run", action="store_true", help="print the command, do not start")
+    lb.set_defaults(func=cmd_lab)
     return p
 
 
+def _check_argv(argv: list[str]) -> None:
+    """A NUL or other control character in an argument never reaches a path."""
+    for arg in argv:
+        if any(ord(ch) < 32 for ch in arg):
+            raise InputError(*i18n.both("err.text_control", field="argument", value=repr(arg)),
+                             field="argument", value=arg)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        _check_argv(argv)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
@@ -198,6 +314,10 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as exc:
         print(f"error: ファイルが見つかりません / file not found: {exc.filename}",
               file=sys.stderr)
+        return 2
+    except OSError as exc:      # e.g. a name too long, no permission: one line, no traceback
+        print(f"error: ファイルを読み書きできません / cannot read or write: {exc.filename} "
+              f"({exc.strerror})", file=sys.stderr)
         return 2
 
 

@@ -12,6 +12,7 @@ import html
 from pathlib import Path
 
 from . import i18n, impact, store
+from .handout_decision import DecisionSections
 from .model import Phase
 
 
@@ -29,7 +30,7 @@ def _num(x: float, digits: int = 0) -> str:
     return i18n.fmt_number(x, digits)
 
 
-class Handout:
+class Handout(DecisionSections):
     """One group's handout, read from ``session_dir`` (the single source of truth)."""
 
     def __init__(self, session_dir: str | Path, group_id: str, lang: str = "ja"):
@@ -94,18 +95,21 @@ class Handout:
         horizon = f"（{T}年）" if self.lang == "ja" else f" ({T} years)"
         rows = [
             ("fig.hours_asis", self.hours(m.hours_asis) + per_year),
-            ("fig.hours_tobe", self.hours(m.hours_tobe) + per_year),
-            ("fig.hours_saved", self.hours(m.hours_saved) + per_year),
-            ("fig.fte_freed", f"{m.fte_freed:,.2f}{'人' if self.lang == 'ja' else ' FTE'}"),
-            ("fig.cost_saved", self.yen(m.cost_saved_yen) + per_year),
+            ("fig.hours_tobe", self.figure_range("hours_saved", self.hours,
+                                                 lambda v: m.hours_asis - v) + per_year),
+            ("fig.hours_saved", self.figure_range("hours_saved", self.hours) + per_year),
+            ("fig.fte_freed", self.figure_range(
+                "hours_saved", lambda v: f"{v:,.2f}{'人' if self.lang == 'ja' else ' FTE'}",
+                lambda v: v / self.assumptions.hours_per_fte)),
+            ("fig.cost_saved", self.figure_range("cost_saved_yen", self.yen) + per_year),
             ("fig.resident_hours_saved", self.hours(m.resident_hours_saved) + per_year),
             ("fig.lead_time", f"{m.lead_time_asis_days:,.1f} → {m.lead_time_tobe_days:,.1f}"
                               f"{'日' if self.lang == 'ja' else ' days'}"),
             ("fig.initial_cost", self.yen(m.initial_cost_yen)),
             ("fig.annual_cost", self.yen(m.annual_cost_yen) + per_year),
             ("fig.subsidy", self.yen(m.subsidy_yen)),
-            ("fig.general_fund", self.yen(m.general_fund_yen) + horizon),
-            ("fig.npv", self.yen(m.npv_yen) + horizon),
+            ("fig.general_fund", self.figure_range("general_fund_yen", self.yen) + horizon),
+            ("fig.npv", self.figure_range("npv_yen", self.yen) + horizon),
             ("fig.payback", payback),
         ]
         body = "".join(f'<tr><th>{self.t(k)}</th><td class="num">{v}</td></tr>'

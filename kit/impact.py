@@ -53,7 +53,7 @@ def step_table(work: GroupWork, uptake: float) -> pd.DataFrame:
     df["hours_after_full"] = V * df["share_after"] * df["minutes_after"] / 60
     dep = df["uptake_dependent"].to_numpy()
     u = np.where(dep, uptake, 1.0)
-    df["hours_after"] = u * df["hours_after_full"] + (1 - u) * df["hours"]
+    df["hours_after"] = df["hours"] + u * (df["hours_after_full"] - df["hours"])  # exact if equal
     df["hours_saved"] = df["hours"] - df["hours_after"]
     df["lead_days"] = df["share"] * df["wait_days"] * exists
     lead_after_full = df["share_after"] * df["wait_days_after"]

@@ -145,6 +145,18 @@ def _finite(value: float) -> float:
     return value
 
 
+_TAG_SPLIT_RE = re.compile(r"[;；、，,\s]+")
+
+
+def split_tags(text: str) -> list[str]:
+    """``"online; rpa、ocr" -> ["online", "rpa", "ocr"]`` (lower case, order kept)."""
+    seen: list[str] = []
+    for tag in _TAG_SPLIT_RE.split(unicodedata.normalize("NFKC", text or "").lower()):
+        if tag and tag not in seen:
+            seen.append(tag)
+    return seen
+
+
 Number = Annotated[float, BeforeValidator(to_number)]
 Minutes = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=MAX_MINUTES)]
 Share = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=1)]
@@ -201,6 +213,22 @@ class Step(_Model):
     phase: Phase = Phase.quick_win
     uptake_dependent: Flag = False
     is_new: Flag = False        # added in the To-Be: no As-Is time
+    # decision depth (issue 5): three-point To-Be minutes and the capability a change needs
+    minutes_after_low: Minutes | None = None
+    minutes_after_high: Minutes | None = None
+    needs: Text = ""            # capability tags, e.g. "online;rpa" (see kit.selection)
+
+    @model_validator(mode="after")
+    def _three_point_order(self):
+        low, high, likely = self.minutes_after_low, self.minutes_after_high, self.minutes_tobe
+        if self.action != Action.eliminate and (
+                (low is not None and low > likely) or (high is not None and high < likely)):
+            raise ValueError("range_order")
+        return self
+
+    @property
+    def needs_tags(self) -> list[str]:
+        return split_tags(self.needs)
 
     @property
     def minutes_tobe(self) -> float:
@@ -235,6 +263,7 @@ class Costs(_Model):
 class FundingSource(_Model):
     """A subsidy or grant: subsidy = min(rate × eligible initial cost, cap)."""
 
+    funding_id: Text = ""
     name: Name
     rate: Share = 0.5
     cap_yen: Yen | None = None
@@ -259,6 +288,11 @@ class SystemOption(_Model):
     operating_burden: Score = 3      # 5 = lightest burden
     capabilities: Text = ""
     source: Text = ""
+    enables: Text = ""               # capability tags the system provides, e.g. "online;rpa"
+
+    @property
+    def enables_tags(self) -> list[str]:
+        return split_tags(self.enables)
 
 
 def _slug(value: Any) -> Any:
@@ -292,6 +326,35 @@ class Assumptions(_Model):
         return value
 
 
+OptYen = Yen | None
+OptCases = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=MAX_CASES)] | None
+
+
+class Ranges(_Model):
+    """Three-point estimates (low / high around the likely value kept elsewhere); None = exact."""
+
+    annual_cases_low: OptCases = None
+    annual_cases_high: OptCases = None
+    uptake_low: Share | None = None
+    uptake_high: Share | None = None
+    initial_cost_low: OptYen = None
+    initial_cost_high: OptYen = None
+    annual_cost_low: OptYen = None
+    annual_cost_high: OptYen = None
+
+
+class Actuals(_Model):
+    """Measured after go-live (kit.followup): None = not measured yet."""
+
+    measured_on: str = ""
+    annual_cases: OptCases = None
+    uptake: Share | None = None
+    initial_cost_yen: OptYen = None
+    annual_cost_yen: OptYen = None
+    minutes: dict[str, Minutes] = Field(default_factory=dict, max_length=500)
+    notes: Text = ""
+
+
 class GroupWork(_Model):
     """Everything one group produces: the single versioned document on disk."""
 
@@ -308,6 +371,15 @@ class GroupWork(_Model):
     costs: Costs = Field(default_factory=Costs)
     funding: list[FundingSource] = Field(default_factory=list, max_length=20)
     notes: Text = ""
+    # decision depth (issue 5): system selection, ranges, follow-up
+    candidates: list[SystemOption] = Field(default_factory=list, max_length=30)
+    weights: dict[str, Annotated[float, BeforeValidator(to_number), Field(ge=0, le=1000)]] = \
+        Field(default_factory=dict, max_length=30)
+    scores: dict[str, dict[str, Score]] = Field(default_factory=dict, max_length=30)
+    selected_system: Text = ""
+    ranges: Ranges = Field(default_factory=Ranges)
+    optimism_bias: Flag = False
+    actuals: Actuals = Field(default_factory=Actuals)
 
     @model_validator(mode="after")
     def _unique_step_ids(self):
@@ -326,6 +398,8 @@ class Session(_Model):
     lang: str = i18n.DEFAULT_LANG
     assumptions: Assumptions = Field(default_factory=Assumptions)
     groups: list[GroupId] = Field(default_factory=list)
+    systems: list[SystemOption] = Field(default_factory=list, max_length=100)
+    funding_sources: list[FundingSource] = Field(default_factory=list, max_length=100)
 
     @field_validator("lang")
     @classmethod
@@ -360,7 +434,7 @@ def field_name(loc: tuple, lang: str) -> str:
     for i, part in enumerate(loc):
         if isinstance(part, int):
             continue
-        key = _STEP_FIELD_COLUMN.get(part, part)
+        key = _STEP_FIELD_COLUMN.get(part, part) if "steps" in loc else part  # Session.name
         text = i18n.t(f"col.{key}", lang)
         if text == f"col.{key}":
             text = i18n.t(f"field.{part}", lang)
@@ -403,7 +477,8 @@ def _message(err: dict, lang: str, where: str) -> str:
     if kind == "string_too_long" or kind == "too_long":
         limit = ctx.get("max_length", "")
         length = ctx.get("actual_length", len(str(err.get("input", ""))))
-        return i18n.t("err.text_long", lang, field=field, limit=limit, length=length)
+        key = "err.text_long" if isinstance(err.get("input"), str) else "bad.too_many"
+        return i18n.t(key, lang, field=field, limit=limit, length=length)
     if kind == "bool_parsing" or kind == "bool_type":
         return i18n.t("err.bool", lang, field=field, value=value)
     if kind.startswith(("float", "int", "finite")) or "number" in reason:
@@ -412,6 +487,8 @@ def _message(err: dict, lang: str, where: str) -> str:
         return i18n.t("err.text_control", lang, field=field, value=value)
     if "slug" in reason:
         return i18n.t("err.slug", lang, value=value)
+    if "range_order" in reason:
+        return i18n.t("err.range_order", lang, field=field)
     if "duplicate_group" in reason:
         return i18n.t("err.duplicate_group", lang, value=value)
     if kind == "extra_forbidden":

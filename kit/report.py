@@ -20,12 +20,17 @@ from .exceptions import KitError, RenderError
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 GROUP_TEMPLATE = TEMPLATES / "group_report.ipynb"
+SUMMARY_TEMPLATE = TEMPLATES / "session_summary.ipynb"
+SURVEY_TEMPLATE = TEMPLATES / "survey_report.ipynb"
+SUMMARY_ID = "_summary"                 # not a valid group id: never collides with a group
+SUMMARY_FILE = "session_summary.html"
 NBCONVERT_TEMPLATES = Path(__file__).resolve().parent / "nbconvert_templates"
 HTML_TEMPLATE = "bpr_handout"
 KERNEL_TIMEOUT_S = 180
 RETRY_MARKERS = ("Address already in use", "Kernel didn't respond", "Kernel died",
                  "DeadKernelError", "Invalid Signature")
 log = logging.getLogger(__name__)
+_WARM_KERNEL = False   # set in batch workers: one warm kernel per worker (kit/engine.py)
 
 
 @dataclass(frozen=True)
@@ -47,8 +52,13 @@ def execute(template: Path, parameters: dict, output: Path | None = None):
     """
     import papermill
 
+    engine = None
+    if _WARM_KERNEL:
+        from .engine import register
+        engine = register()
     return papermill.execute_notebook(
-        str(template), str(output) if output else None, parameters=parameters, kernel_name="python3",
+        str(template), str(output) if output else None, parameters=parameters,
+        engine_name=engine, kernel_name="python3",
         progress_bar=False, log_output=False, request_save_on_cell_execute=False,
         execution_timeout=KERNEL_TIMEOUT_S,
     )
@@ -108,11 +118,36 @@ def render_group(session_dir: str | Path, group: str, out_dir: str | Path,
                            title=f"{work.theme} — {session.name}", group=group)
 
 
+def render_summary(session_dir: str | Path, out_dir: str | Path,
+                   lang: str | None = None) -> Path:
+    """Render the summary across groups to ``out_dir/session_summary.html``; a group whose
+    workspace cannot be read is named in it and left out of the totals."""
+    session_dir = Path(session_dir).resolve()
+    session = store.load_session(session_dir)
+    lang = lang or session.lang
+    params = {"session_dir": str(session_dir), "lang": lang}
+    out_file = Path(out_dir).resolve() / SUMMARY_FILE
+    return render_notebook(SUMMARY_TEMPLATE, params, out_file, lang=lang,
+                           title=f"{i18n.t('summary.title', lang)} — {session.name}",
+                           group=SUMMARY_ID)
+
+
+def render_survey(survey_file: str | Path, out_dir: str | Path, lang: str = "ja") -> Path:
+    """Render the pre-workshop survey report to ``out_dir/survey_report.html``."""
+    params = {"survey_file": str(Path(survey_file).resolve()), "lang": lang}
+    out_file = Path(out_dir).resolve() / "survey_report.html"
+    return render_notebook(SURVEY_TEMPLATE, params, out_file, lang=lang,
+                           title=i18n.t("survey.title", lang), group="survey")
+
+
 def _render_one(session_dir: str, group: str, out_dir: str, lang: str | None) -> RenderResult:
     """Worker: render with one retry on kernel start-up collisions; never raises."""
+    global _WARM_KERNEL
+    _WARM_KERNEL = True
     for attempt in (1, 2):
         try:
-            path = render_group(session_dir, group, out_dir, lang)
+            path = (render_summary(session_dir, out_dir, lang) if group == SUMMARY_ID
+                    else render_group(session_dir, group, out_dir, lang))
             return RenderResult(group, str(path))
         except KitError as exc:
             return RenderResult(group, None, exc.message("ja"), exc.message("en"))
@@ -127,12 +162,18 @@ def _render_one(session_dir: str, group: str, out_dir: str, lang: str | None) ->
 
 def render_session(session_dir: str | Path, out_dir: str | Path, *, jobs: int | None = None,
                    lang: str | None = None, groups: list[str] | None = None,
-                   progress: bool = True) -> list[RenderResult]:
-    """Render every group's handout in parallel; return one result per group."""
+                   progress: bool = True, summary: bool = True) -> list[RenderResult]:
+    """Render every group's handout in parallel; return one result per group.
+
+    With ``summary``, the session summary is rendered in the same pool and its result
+    (group ``SUMMARY_ID``) comes last; it survives a failed group.
+    """
     session = store.load_session(session_dir)
     groups = list(groups or session.groups)
     for g in groups:
         store.check_group_id(g)
+    if summary:
+        groups.append(SUMMARY_ID)
     jobs = max(1, min(jobs or min(2, os.cpu_count() or 1), len(groups) or 1))
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

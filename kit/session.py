@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from . import i18n, store
 from .catalogue import load_funding, load_systems
 from .exceptions import InputError
@@ -60,9 +58,9 @@ def load_assumptions(file: str | Path | None) -> tuple[dict, Assumptions]:
     """``(session fields, assumptions)`` from a session.yaml-like file (or defaults)."""
     if not file:
         return {}, Assumptions()
-    data = yaml.safe_load(Path(file).read_text(encoding="utf-8")) or {}
+    data = store.read_yaml(file)     # StoreError naming the file and line when broken
     fields = {k: data[k] for k in ("name", "date", "lang") if k in data}
-    return fields, Assumptions.parse(data.get("assumptions", {}))
+    return fields, Assumptions.parse(data.get("assumptions", {}), where="assumptions")
 
 
 def new_session(session_dir: str | Path, groups_file: str | Path, *, name: str | None = None,
@@ -75,9 +73,67 @@ def new_session(session_dir: str | Path, groups_file: str | Path, *, name: str |
                                          "labour_cost_yen_per_hour": labour_cost_yen})
     works = build_works(groups_file, systems_file=systems_file, funding_file=funding_file,
                         steps_dir=steps_dir)
+    systems = list(load_systems(systems_file).values()) if systems_file else []
+    funding = list(load_funding(funding_file).values()) if funding_file else []
+    session = Session.parse({**fields, "name": name or fields.get("name") or
+                             Path(session_dir).name, "lang": lang or fields.get("lang", "ja"),
+                             "assumptions": assumptions.model_dump(),
+                             "systems": [o.model_dump() for o in systems],
+                             "funding_sources": [f.model_dump() for f in funding],
+                             "groups": [w.group_id for w in works]})
+    store.create_session(session_dir, session, works)
+    return session
+
+
+# --- from the staff survey (issue 4) -------------------------------------------------------
+WORKSHOPS = Path(__file__).resolve().parent.parent / "workshops"
+WORKSHOP_GLOB = "0[1-5]_*.ipynb"
+
+
+def prepare_notebooks(session_dir: str | Path, groups: list[str], *, lang: str = "ja",
+                      workshops_dir: str | Path | None = None) -> list[Path]:
+    """Each group's parameterized copies of the workshop notebooks (papermill, prepare-only)
+    in ``session_dir/groups/<id>/notebooks/``: the same notebooks, with the group's
+    ``session_dir``, ``group_id`` and ``lang`` injected; nothing is executed."""
+    import papermill
+
+    session_dir = Path(session_dir).resolve()
+    sources = sorted(Path(workshops_dir or WORKSHOPS).glob(WORKSHOP_GLOB))
+    written = []
+    for group in groups:
+        folder = store.path("group", session_dir, group) / "notebooks"
+        folder.mkdir(parents=True, exist_ok=True)
+        for src in sources:
+            papermill.execute_notebook(
+                str(src), str(folder / src.name), prepare_only=True, progress_bar=False,
+                parameters={"session_dir": str(session_dir), "group_id": group, "lang": lang})
+            written.append(folder / src.name)
+    return written
+
+
+def new_session_from_survey(session_dir: str | Path, survey_file: str | Path, *,
+                            group_size: int = 4, seed: int = 0, mix: str = "mixed",
+                            top_sections: int = 5, max_groups: int = 12, assign_file=None,
+                            name: str | None = None, lang: str | None = None,
+                            settings_file=None, workshops_dir=None, plan=None) -> Session:
+    """Survey → participants → groups (→ manual assignments) → session + notebooks."""
+    from .grouping import apply_assignments, form_groups
+    from .survey import analyse, load_survey
+
+    if plan is None:
+        survey = load_survey(survey_file)
+        themes = list(analyse(survey).candidates["theme"])
+        plan = form_groups(survey, group_size=group_size, mix=mix, top_sections=top_sections,
+                           max_groups=max_groups, seed=seed, fallback_themes=themes)
+        if assign_file:
+            plan = apply_assignments(plan, survey, assign_file)
+    fields, assumptions = load_assumptions(settings_file)
+    works = plan.works()
     session = Session.parse({**fields, "name": name or fields.get("name") or
                              Path(session_dir).name, "lang": lang or fields.get("lang", "ja"),
                              "assumptions": assumptions.model_dump(),
                              "groups": [w.group_id for w in works]})
     store.create_session(session_dir, session, works)
+    prepare_notebooks(session_dir, session.groups, lang=session.lang,
+                      workshops_dir=workshops_dir)
     return session

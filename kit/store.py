@@ -78,18 +78,36 @@ def atomic_write(target: Path, data: bytes) -> None:
 
 
 # --- session ------------------------------------------------------------------------------
+class _TextDates(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: a date stays text and the model checks it
+    (``2026-13-45`` then gives a message naming the field instead of a bare ValueError)."""
+
+
+_TextDates.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def read_yaml(file: str | Path) -> dict:
+    """A YAML mapping from ``file``; anything else raises StoreError naming file and line."""
+    file = Path(file)
+    try:
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_TextDates) or {}
+    except (yaml.YAMLError, UnicodeDecodeError, OSError, ValueError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        detail = type(exc).__name__ + (f" line {mark.line + 1}" if mark else "")
+        raise StoreError(*i18n.both("err.broken_file", value=str(file),
+                                    detail=detail)) from None
+    if not isinstance(data, dict):
+        raise StoreError(*i18n.both("err.broken_file", value=str(file), detail="not a mapping"))
+    return data
+
+
 def load_session(session: str | Path) -> Session:
     file = path("session", session)
     if not file.is_file():
         raise StoreError(*i18n.both("err.no_session", value=str(session)))
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise StoreError(*i18n.both("err.broken_file", value=str(file),
-                                    detail=type(exc).__name__)) from None
-    if not isinstance(data, dict):
-        raise StoreError(*i18n.both("err.broken_file", value=str(file), detail="not a mapping"))
-    return Session.parse(data)
+    return Session.parse(read_yaml(file))
 
 
 def save_session(session_dir: str | Path, session: Session) -> Path:
@@ -148,24 +166,100 @@ def _encode(work: GroupWork) -> bytes:
                       indent=1).encode("utf-8")
 
 
+def _conflict(group: str, on_disk: int, expected: int) -> ConflictError:
+    return ConflictError(*i18n.both("err.conflict", group=group, disk=on_disk,
+                                    expected=expected),
+                         group=group, disk_revision=on_disk, expected_revision=expected)
+
+
+class _Clash(Exception):
+    """Both sides changed the same thing differently: the three-way merge gives up."""
+
+
+def _merge_value(base, mine, theirs):
+    if mine == theirs or mine == base:
+        return theirs
+    if theirs == base:
+        return mine
+    raise _Clash
+
+
+def _merge_steps(base: list, mine: list, theirs: list) -> list:
+    """Steps merged by id, field by field; one side may add, remove or reorder steps."""
+    ids = [[s["id"] for s in steps] for steps in (base, mine, theirs)]
+    order = _merge_value(*ids)
+    b, m, t = ({s["id"]: s for s in steps} for steps in (base, mine, theirs))
+    for sid in set(b) - set(order):          # removed on one side: not edited on the other
+        if m.get(sid, b[sid]) != b[sid] or t.get(sid, b[sid]) != b[sid]:
+            raise _Clash
+    merged = []
+    for sid in order:
+        if sid in b and sid in m and sid in t:
+            merged.append({k: _merge_value(b[sid].get(k), m[sid].get(k), t[sid].get(k))
+                           for k in {**b[sid], **m[sid], **t[sid]}})
+        else:                                # added on one side
+            merged.append(t.get(sid) or m[sid])
+    return merged
+
+
+def merge_work(base: dict, mine: dict, theirs: dict) -> dict:
+    """Three-way merge of workspace documents (``base`` is what ``mine`` was loaded from).
+
+    Fields changed on one side only are taken from that side; steps are matched by id.
+    Raises ``_Clash`` when both sides changed the same field (or both reordered steps).
+    """
+    merged = dict(theirs)
+    for key in {**base, **mine, **theirs}:
+        if key in ("revision", "updated_at"):
+            continue
+        if key == "steps":
+            merged[key] = _merge_steps(base.get(key, []), mine.get(key, []),
+                                       theirs.get(key, []))
+        else:
+            merged[key] = _merge_value(base.get(key), mine.get(key), theirs.get(key))
+    return merged
+
+
+def _merged(session, work: GroupWork, expected: int, on_disk: int) -> GroupWork:
+    """``work`` (loaded at ``expected``) merged with the newer save on disk, or ConflictError."""
+    base_file = path("version", session, work.group_id, revision=expected)
+    if expected < 1 or not base_file.is_file():
+        raise _conflict(work.group_id, on_disk, expected)
+    theirs = _read_json(path("work", session, work.group_id))
+    try:
+        data = merge_work(_read_json(base_file), work.model_dump(mode="json"), theirs)
+    except _Clash:
+        raise _conflict(work.group_id, on_disk, expected) from None
+    return GroupWork.parse(data)
+
+
+def _clean_temp_files(session, group: str) -> None:
+    """Remove temp files a killed save left behind (called under the group's lock)."""
+    for folder in (path("group", session, group), path("history", session, group)):
+        for tmp in folder.glob(".work.*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
 def save_work(session: str | Path, work: GroupWork,
-              expected_revision: int | None = None) -> GroupWork:
+              expected_revision: int | None = None, *, merge: bool = False) -> GroupWork:
     """Validate and save ``work`` atomically; return it with its new revision.
 
     ``expected_revision`` is the revision the caller loaded (default: ``work.revision``).
-    If the file on disk has moved on since, nothing is written and ConflictError is raised.
+    If the file on disk has moved on since, nothing is written and ConflictError is raised
+    (asking to reload) — unless ``merge`` is set and the edits do not overlap: then the
+    three-way merge against the loaded version (kept in ``history/``) is saved and returned.
     """
-    work = GroupWork.parse(work.model_dump(mode="json"))  # validate the whole document
+    work = GroupWork.parse(work.model_dump(warnings=False))  # re-validate all (NaN stays NaN)
     expected = work.revision if expected_revision is None else expected_revision
     lock_file = path("lock", session, work.group_id)
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(lock_file), timeout=LOCK_TIMEOUT_S):
+        _clean_temp_files(session, work.group_id)
         on_disk = disk_revision(session, work.group_id)
         if on_disk != expected:
-            raise ConflictError(*i18n.both("err.conflict", group=work.group_id, disk=on_disk,
-                                           expected=expected),
-                                group=work.group_id, disk_revision=on_disk,
-                                expected_revision=expected)
+            if not merge:
+                raise _conflict(work.group_id, on_disk, expected)
+            work = _merged(session, work, expected, on_disk)
         now = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
         saved = work.model_copy(update={"revision": on_disk + 1, "updated_at": now})
         data = _encode(saved)

@@ -46,7 +46,9 @@ STEP_COLUMNS = (("name", "step"), ("actor", "actor"), ("channel", "channel"),
                 ("value", "value"), ("action", "action"), ("minutes_after", "minutes_after"),
                 ("share_after", "share_after"), ("wait_days_after", "wait_days_after"),
                 ("phase", "phase"), ("uptake_dependent", "uptake_dependent"),
-                ("is_new", "is_new"), ("pain", "pain"))
+                ("is_new", "is_new"), ("pain", "pain"),
+                ("minutes_after_low", "minutes_after_low"),
+                ("minutes_after_high", "minutes_after_high"), ("needs", "needs"))
 GROUP_COLUMNS = {"group_id": ("グループID", "group_id"), "theme": ("テーマ", "theme"),
                  "annual_cases": ("年間件数", "annual_cases"), "members": ("メンバー", "members"),
                  "uptake": ("オンライン利用率", "uptake"), "system": ("システム", "system"),

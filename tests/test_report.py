@@ -43,7 +43,8 @@ def rendered(tmp_path_factory, demo_session):
 def test_one_failure_does_not_stop_the_others(rendered, capsys):
     s, out, code = rendered
     assert code == 1
-    assert sorted(p.name for p in out.glob("*.html")) == ["g01.html", "g02.html", "g03.html"]
+    assert sorted(p.name for p in out.glob("*.html")) == ["g01.html", "g02.html", "g03.html",
+                                                          "session_summary.html"]
 
 
 def test_handout_is_self_contained_and_has_no_code(rendered):
@@ -77,9 +78,14 @@ def test_numbers_and_labels_match_the_workspace(rendered):
     text = (out / "g01.html").read_text(encoding="utf-8")
     for label in ("主要な数値", "削減できる職員時間", "一般財源負担", "すぐできる改善", work.theme):
         assert label in text
-    assert i18n.fmt_hours(m.hours_saved) + "／年" in text
+    # forecasts are shown as P50 (P10–P90) of the seeded Monte Carlo (kit.uncertainty)
+    from kit import handout_decision, uncertainty
+    f = uncertainty.monte_carlo(work, session.assumptions, n=handout_decision.DRAWS,
+                                seed=handout_decision.SEED)
+    p10, p50, p90 = f.p("hours_saved")
+    assert i18n.fmt_hours(p50) + " " in text and i18n.fmt_hours(p90) in text
     assert i18n.fmt_yen(m.general_fund_yen) in text
-    assert i18n.fmt_yen(m.npv_yen) in text
+    assert i18n.fmt_yen(f.p("npv_yen")[1]) in text
     assert i18n.fmt_yen(m.subsidy_yen) in text
     assert text.count("data:image/png;base64,") >= 4
 

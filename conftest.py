@@ -1,4 +1,4 @@
-"""Shared fixtures: nothing is written to the user's home; a demo session per test run."""
+"""Shared fixtures for tests/ and the notebooks (nbval): no writes to the home folder."""
 
 import os
 import shutil

@@ -1,0 +1,96 @@
+"""A papermill engine that keeps one warm kernel per worker process.
+
+Rendering a handout is mostly kernel start-up and first imports (pandas, matplotlib, the
+Japanese font). When a worker renders several groups, this engine starts the kernel once,
+and before each notebook clears the user namespace (``%reset -f``) so that no state leaks
+from one group to the next. A failed notebook restarts the kernel. The worker shuts the
+kernel down when it exits (a multiprocessing finaliser; ipykernel also exits by itself when
+its parent dies).
+
+Registered with papermill as ``kit_warm``; parameterisation, cell bookkeeping and errors
+are papermill's own (``PapermillNotebookClient``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing.util
+
+from jupyter_core.utils import run_sync
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.utils import merge_kwargs, remove_args
+
+ENGINE_NAME = "kit_warm"
+_KERNELS: dict[str, object] = {}
+
+
+def _kernel(kernel_name: str):
+    from jupyter_client.manager import AsyncKernelManager
+
+    km = _KERNELS.get(kernel_name)
+    if km is not None and run_sync(km.is_alive)():
+        return km
+    km = AsyncKernelManager(kernel_name=kernel_name)
+    run_sync(km.start_kernel)(extra_arguments=["--HistoryManager.enabled=False"])
+    _KERNELS[kernel_name] = km
+    multiprocessing.util.Finalize(None, shutdown, exitpriority=10)
+    return km
+
+
+def _reset(km) -> None:
+    """Clear the user namespace (modules stay imported: that is the point)."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        run_sync(kc.wait_for_ready)(timeout=60)
+        run_sync(kc.execute_interactive)("get_ipython().run_line_magic('reset', '-f')\n"
+                                         "import matplotlib.pyplot as _p; _p.close('all')",
+                                         timeout=60, store_history=False)
+    finally:
+        kc.stop_channels()
+
+
+def shutdown() -> None:
+    """Stop every warm kernel of this process."""
+    while _KERNELS:
+        _, km = _KERNELS.popitem()
+        try:
+            run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - best effort at exit
+            pass
+
+
+class WarmKernelEngine(NBClientEngine):
+    """Like papermill's default engine, but the kernel outlives the notebook."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
+                                 stdout_file=None, stderr_file=None, start_timeout=60,
+                                 execution_timeout=None, **kwargs):
+        km = _kernel(kernel_name)
+        _reset(km)
+        safe = remove_args(["timeout", "startup_timeout"], **kwargs)
+        final = merge_kwargs(safe, timeout=execution_timeout or kwargs.get("timeout"),
+                             startup_timeout=start_timeout, kernel_name=kernel_name,
+                             log=nb_man.log if hasattr(nb_man, "log") else None,
+                             log_output=log_output, stdout_file=stdout_file,
+                             stderr_file=stderr_file)
+        final = {k: v for k, v in final.items() if v is not None}
+        client = PapermillNotebookClient(nb_man, km=km, **final)
+        try:
+            return client.execute()
+        except BaseException:
+            _KERNELS.pop(kernel_name, None)
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001
+                pass
+            raise
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
+
+
+def register() -> str:
+    papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
+    return ENGINE_NAME

@@ -1,0 +1,220 @@
+"""Uncertainty of the impact forecast (DESIGN §5): Monte Carlo and a tornado of NPV.
+
+Three-point estimates (low / likely / high): the To-Be minutes of a step
+(``Step.minutes_after_low/high`` around ``minutes_tobe``), annual cases, online uptake, initial
+and annual cost (``GroupWork.ranges`` around ``annual_cases``, the group's uptake and
+``costs``). A missing low or high means "no range on that side". Each uncertain input is drawn
+independently from a **PERT distribution** (a beta on [low, high] with mode = likely and
+shape λ = 4: ``α = 1 + 4(m − a)/(b − a)``, ``β = 1 + 4(b − m)/(b − a)``; mean
+``(a + 4m + b)/6``). Uptake draws shift every year of the group's ramp by the same amount
+(clipped to 0..1).
+
+Per draw, with the arithmetic of :mod:`kit.impact` (vectorised over draws × steps):
+``fixed = V/60 · Σ_{staff, not online} (p·t − p'·t')``, ``online = V/60 · Σ_{staff, online}
+(p·t − p'·t')``; hours saved ``= fixed + u · online``; year-y hours ``fixed + u_y · online``;
+``NPV = −(C0 − S) + Σ_y (L · hours_y − Ca)/(1+r)^y`` with the subsidy ``S`` recomputed from the
+drawn C0. When every range collapses the draws equal kit.impact's figures exactly.
+
+Optimism bias (off by default, ``GroupWork.optimism_bias``): the initial (capital) IT cost is
+multiplied by ``1 + OPTIMISM_BIAS_CAPEX``. Source: HM Treasury, *Green Book supplementary
+guidance: optimism bias* (Mott MacDonald 2002, Table 1/2), equipment/development projects:
+capital expenditure upper bound 200 %, lower bound 10 %; works duration upper bound 54 %,
+lower bound 10 %. The upper bound applies before any mitigation; the kit does not model
+duration (no implementation schedule), it only states the figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import i18n, impact
+from .exceptions import InputError
+from .model import Assumptions, GroupWork
+
+OPTIMISM_BIAS_CAPEX = 2.00       # upper bound, equipment/development (Green Book supplement)
+OPTIMISM_BIAS_CAPEX_LOWER = 0.10
+OPTIMISM_BIAS_DURATION = 0.54
+PERCENTILES = (10, 50, 90)
+OUTPUTS = ("hours_saved", "cost_saved_yen", "npv_yen", "general_fund_yen")
+
+
+def pert(rng: np.random.Generator, low, likely, high, size) -> np.ndarray:
+    """PERT draws (λ = 4) broadcast over arrays of low/likely/high; low == high -> constant."""
+    low, likely, high = np.broadcast_arrays(*(np.asarray(x, dtype=float)
+                                              for x in (low, likely, high)))
+    width = high - low
+    if not np.any(width > 0):
+        return np.broadcast_to(likely, size).astype(float)
+    safe = np.where(width > 0, width, 1.0)
+    alpha = 1 + 4 * (likely - low) / safe
+    beta = 1 + 4 * (high - likely) / safe
+    draws = low + width * rng.beta(alpha, beta, size=size)
+    return np.where(width > 0, draws, likely)
+
+
+def _range(name: str, likely: float, low: float | None, high: float | None):
+    lo = likely if low is None else low
+    hi = likely if high is None else high
+    if not lo <= likely <= hi:
+        raise InputError(*i18n.both("err.range_order", field=i18n.t(f"unc.input.{name}")),
+                         field=name, value=(lo, likely, hi))
+    return lo, likely, hi
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The three-point inputs of one group: (low, likely, high) per input."""
+
+    minutes: np.ndarray          # steps × 3, To-Be minutes per case
+    cases: tuple
+    uptake: tuple
+    initial_cost: tuple
+    annual_cost: tuple
+    step_names: list[str] = field(default_factory=list)
+
+    def named(self) -> dict[str, tuple]:
+        """Every input with a real range, by name (steps as ``step:<index>``)."""
+        out = {f"step:{i}": tuple(row) for i, row in enumerate(self.minutes)
+               if row[0] < row[2]}
+        for name in ("cases", "uptake", "initial_cost", "annual_cost"):
+            value = getattr(self, name)
+            if value[0] < value[2]:
+                out[name] = value
+        return out
+
+
+def inputs(work: GroupWork, assumptions: Assumptions) -> Inputs:
+    rows = []
+    for s in work.steps:
+        likely = s.minutes_tobe
+        rows.append(_range("minutes", likely, None, None) if s.action.value == "eliminate"
+                    else _range("minutes", likely, s.minutes_after_low, s.minutes_after_high))
+    r, c = work.ranges, work.costs
+    return Inputs(
+        minutes=np.asarray(rows, dtype=float).reshape(len(rows), 3),
+        cases=_range("cases", work.annual_cases, r.annual_cases_low, r.annual_cases_high),
+        uptake=_range("uptake", impact.group_uptake(work, assumptions), r.uptake_low,
+                      r.uptake_high),
+        initial_cost=_range("initial_cost", c.initial_cost_yen, r.initial_cost_low,
+                            r.initial_cost_high),
+        annual_cost=_range("annual_cost", c.annual_cost_yen, r.annual_cost_low,
+                           r.annual_cost_high),
+        step_names=[s.name for s in work.steps])
+
+
+class _Model:
+    """The vectorised arithmetic of one group; ``evaluate`` takes one value per draw."""
+
+    def __init__(self, work: GroupWork, assumptions: Assumptions):
+        steps = work.steps        # plain arrays: same rules as impact.step_table, no pandas
+        staff = np.array([s.actor.value in impact.STAFF for s in steps], dtype=bool)
+        dep = np.array([s.uptake_dependent for s in steps], dtype=bool)
+        exists = np.array([not s.is_new for s in steps], dtype=bool)
+        asis = np.array([s.share * s.minutes for s in steps], dtype=float)
+        self.asis = asis * exists * staff                                         # p·t
+        self.share_after = np.array([s.share_tobe for s in steps], dtype=float) * staff  # p'
+        self.dep, self.staff = dep & staff, staff
+        self.ramp = impact.uptake_by_year(work, assumptions)
+        self.u0 = impact.group_uptake(work, assumptions)
+        self.labour = assumptions.labour_cost_yen_per_hour
+        T, r = assumptions.horizon_years, assumptions.discount_rate
+        self.T, self.disc = T, 1.0 / (1 + r) ** np.arange(1, T + 1)
+        self.funding = [(f.rate * f.eligible_share, f.cap_yen) for f in work.funding]
+        self.uplift = 1 + OPTIMISM_BIAS_CAPEX if work.optimism_bias else 1.0
+
+    def subsidy(self, c0: np.ndarray) -> np.ndarray:
+        total = np.zeros_like(c0)
+        for rate, cap in self.funding:
+            amount = rate * c0
+            total += amount if cap is None else np.minimum(amount, cap)
+        return np.minimum(total, c0)
+
+    def evaluate(self, minutes, cases, uptake, c0, ca) -> dict[str, np.ndarray]:
+        """``minutes``: draws × steps; the others: one value per draw."""
+        saved_per_case = self.asis - minutes * self.share_after      # draws × steps, minutes
+        fixed = cases / 60 * (saved_per_case @ (self.staff & ~self.dep))
+        online = cases / 60 * (saved_per_case @ self.dep)
+        shift = uptake - self.u0
+        hours = fixed + uptake * online
+        ramp = np.clip(self.ramp[None, :] + shift[:, None], 0, 1)
+        yearly = fixed[:, None] + ramp * online[:, None]
+        c0 = c0 * self.uplift
+        s = self.subsidy(c0)
+        net = yearly * self.labour - ca[:, None]
+        return {"hours_saved": hours, "cost_saved_yen": hours * self.labour,
+                "npv_yen": -(c0 - s) + net @ self.disc,
+                "general_fund_yen": c0 + self.T * ca - s}
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """P10 / P50 / P90 of each output, the draws, and how they were made."""
+
+    n: int
+    seed: int
+    percentiles: dict[str, tuple[float, float, float]]
+    samples: dict[str, np.ndarray]
+    optimism_bias: bool
+    uncertain_inputs: int
+    distribution: str = "PERT (beta, λ=4)"
+
+    def p(self, output: str) -> tuple[float, float, float]:
+        return self.percentiles[output]
+
+
+def monte_carlo(work: GroupWork, assumptions: Assumptions, n: int = 10_000,
+                seed: int = 20261126) -> Forecast:
+    """``n`` seeded draws of every three-point input; P10/P50/P90 of hours, yen and NPV."""
+    n = int(n)
+    if n < 1:
+        raise InputError(*i18n.both("err.min", field="n", value=n, limit=1), field="n", value=n)
+    inp = inputs(work, assumptions)
+    model = _Model(work, assumptions)
+    rng = np.random.default_rng(seed)
+    m = inp.minutes
+    minutes = np.tile(m[:, 1], (n, 1))
+    ranged = np.nonzero(m[:, 0] < m[:, 2])[0]          # draw only the steps with a range
+    if ranged.size:
+        lo, mid, hi = (m[ranged, i] for i in range(3))
+        minutes[:, ranged] = pert(rng, lo, mid, hi, (n, ranged.size))
+    draws = [pert(rng, *getattr(inp, k), n)
+             for k in ("cases", "uptake", "initial_cost", "annual_cost")]
+    out = model.evaluate(minutes, *draws)
+    pct = {k: tuple(float(x) for x in np.percentile(v, PERCENTILES)) for k, v in out.items()}
+    return Forecast(n=n, seed=seed, percentiles=pct, samples=out,
+                    optimism_bias=bool(work.optimism_bias),
+                    uncertain_inputs=len(inp.named()))
+
+
+def tornado(work: GroupWork, assumptions: Assumptions, output: str = "npv_yen",
+            top: int = 10) -> list[dict]:
+    """One-at-a-time swings: ``output`` with each uncertain input at its low and its high,
+    all others at their likely value; sorted by the width of the swing, widest first."""
+    inp = inputs(work, assumptions)
+    model = _Model(work, assumptions)
+    named = inp.named()
+    if not named:
+        return []
+    k = 2 * len(named) + 1
+    minutes = np.tile(inp.minutes[:, 1], (k, 1))
+    scalars = {name: np.full(k, getattr(inp, name)[1])
+               for name in ("cases", "uptake", "initial_cost", "annual_cost")}
+    for row, (name, (low, _, high)) in enumerate(named.items()):
+        for col, value in ((2 * row + 1, low), (2 * row + 2, high)):
+            if name.startswith("step:"):
+                minutes[col, int(name[5:])] = value
+            else:
+                scalars[name][col] = value
+    result = model.evaluate(minutes, scalars["cases"], scalars["uptake"],
+                            scalars["initial_cost"], scalars["annual_cost"])[output]
+    rows = []
+    for row, (name, (low, likely, high)) in enumerate(named.items()):
+        at_low, at_high = float(result[2 * row + 1]), float(result[2 * row + 2])
+        label = inp.step_names[int(name[5:])] if name.startswith("step:") else name
+        rows.append({"input": name, "label": label, "low": float(low),
+                     "likely": float(likely), "high": float(high), "output_at_low": at_low, "output_at_high": at_high,
+                     "base": float(result[0]), "swing": abs(at_high - at_low)})
+    rows.sort(key=lambda r: -r["swing"])
+    return rows[:top]

@@ -1,0 +1,309 @@
+"""What every section editor shares: the workspace, debounced autosave, messages, figures.
+
+An editor never keeps state of its own: it builds a :class:`kit.model.GroupWork` from its
+widgets (validated by the model), shows key figures and charts computed by :mod:`kit.impact`
+and :mod:`kit.charts`, and saves through :mod:`kit.store` after a short pause (debounce).
+A bad value shows an inline message in the participant's language and nothing is saved: the
+workspace on disk keeps the last valid state. Another member's save in between is detected
+by the store (ConflictError): the editor says so and offers to reload; it never overwrites.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as _dt
+import html
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import ipywidgets as W
+
+from .. import i18n, impact, store
+from ..exceptions import ConflictError, InputError, KitError
+from ..model import GroupWork
+from .live import ChartPanel
+
+log = logging.getLogger(__name__)
+DEBOUNCE_S = 0.8
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+class Debouncer:
+    """Run the last scheduled function once, ``delay_s`` after the last call.
+
+    Inside a running event loop (a Jupyter kernel) the kernel's loop runs it; elsewhere a
+    timer thread. ``delay_s=None`` runs it at once. ``flush()`` runs a pending call now
+    (tests, the benchmark, before a reload); ``cancel()`` drops it.
+    """
+
+    def __init__(self, delay_s: float | None = DEBOUNCE_S):
+        self.delay_s = delay_s
+        self._pending: Callable[[], None] | None = None
+        self._handle = None
+        self._lock = threading.RLock()
+
+    @property
+    def pending(self) -> bool:
+        return self._pending is not None
+
+    def schedule(self, fn: Callable[[], None]) -> None:
+        with self._lock:
+            self._cancel_handle()
+            self._pending = fn
+            if not self.delay_s:
+                self.flush()
+                return
+            try:
+                loop = asyncio.get_running_loop()
+                self._handle = loop.call_later(self.delay_s, self.flush)
+            except RuntimeError:
+                timer = threading.Timer(self.delay_s, self.flush)
+                timer.daemon = True
+                timer.start()
+                self._handle = timer
+
+    def _cancel_handle(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+    def flush(self) -> None:
+        with self._lock:
+            fn, self._pending = self._pending, None
+            self._cancel_handle()
+            if fn is not None:
+                fn()
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._pending = None
+            self._cancel_handle()
+
+
+def resolve(session_dir: str | Path = "", group_id: str = "") -> tuple[Path, str]:
+    """Empty arguments mean the bundled demo session and its first group."""
+    if not session_dir:
+        from ..demo import ensure_demo_session
+        session_dir = ensure_demo_session()
+    if not group_id:
+        group_id = store.load_session(session_dir).groups[0]
+    return Path(session_dir), store.check_group_id(group_id)
+
+
+KEY_FIGURES = ("hours_asis", "hours_tobe", "hours_saved", "fte_freed", "cost_saved",
+               "resident_hours_saved", "lead_time", "waste_share", "general_fund", "npv",
+               "payback")
+
+
+def figure_values(m: impact.Impact, lang: str) -> dict[str, str]:
+    """The key figures as display strings, keyed like ``fig.*`` messages."""
+    per_year = "／年" if lang == "ja" else " / year"
+    years = "年" if lang == "ja" else " years"
+    payback = (i18n.t("fig.not_recovered", lang) if m.payback_years is None
+               else f"{m.payback_years:.1f}{years}")
+    return {
+        "hours_asis": i18n.fmt_hours(m.hours_asis, lang) + per_year,
+        "hours_tobe": i18n.fmt_hours(m.hours_tobe, lang) + per_year,
+        "hours_saved": i18n.fmt_hours(m.hours_saved, lang) + per_year,
+        "fte_freed": f"{m.fte_freed:,.2f}{'人' if lang == 'ja' else ' FTE'}",
+        "cost_saved": i18n.fmt_yen(m.cost_saved_yen, lang) + per_year,
+        "resident_hours_saved": i18n.fmt_hours(m.resident_hours_saved, lang) + per_year,
+        "lead_time": f"{m.lead_time_asis_days:,.1f} → {m.lead_time_tobe_days:,.1f}"
+                     f"{'日' if lang == 'ja' else ' days'}",
+        "waste_share": i18n.fmt_percent(m.waste_share),
+        "initial_cost": i18n.fmt_yen(m.initial_cost_yen, lang),
+        "annual_cost": i18n.fmt_yen(m.annual_cost_yen, lang) + per_year,
+        "subsidy": i18n.fmt_yen(m.subsidy_yen, lang),
+        "general_fund": i18n.fmt_yen(m.general_fund_yen, lang),
+        "npv": i18n.fmt_yen(m.npv_yen, lang),
+        "payback": payback,
+    }
+
+
+def _figure_name(key: str, lang: str) -> str:
+    text = i18n.t("fig." + key, lang)
+    return i18n.t("report." + key, lang) if text == "fig." + key else text
+
+
+def key_figures_html(m: impact.Impact, lang: str, keys: tuple[str, ...]) -> str:
+    values = figure_values(m, lang)
+    rows = "".join(f'<tr><th>{esc(_figure_name(k, lang))}</th>'
+                   f'<td class="kit-fig kit-fig-{k}" style="text-align:right">{values[k]}</td>'
+                   f"</tr>" for k in keys)
+    return (f'<table class="kit-key-figures"><caption style="text-align:left">'
+            f'<b>{esc(i18n.t("report.key_figures", lang))}</b></caption>{rows}</table>')
+
+
+def message_html(text: str, kind: str) -> str:
+    colour = {"error": "#b00020", "warn": "#8a5a00", "ok": "#1b6e20"}.get(kind, "#333")
+    return (f'<div class="kit-msg kit-msg-{kind}" style="color:{colour};white-space:normal">'
+            f"{esc(text)}</div>")
+
+
+class Editor:
+    """Base of the section editors: workspace, status line, reload, debounced save, figures.
+
+    Subclasses implement ``build()`` (lay out their widgets from ``self.work``) and
+    ``collect()`` (return the edited :class:`GroupWork`; model validation raises InputError);
+    and set ``KEYS`` (key figures shown) and ``CHARTS`` (names in ``kit.charts.FIGURES``).
+    """
+
+    KEYS: tuple[str, ...] = ("hours_asis", "hours_tobe", "hours_saved")
+    CHARTS: tuple[str, ...] = ()
+
+    def __init__(self, session_dir: str | Path = "", group_id: str = "", lang: str = "ja",
+                 debounce_s: float | None = DEBOUNCE_S, chart_dpi: int = 72):
+        self.session_dir, self.group_id = resolve(session_dir, group_id)
+        self.lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+        self.session = store.load_session(self.session_dir)
+        self.saved: GroupWork = store.load_work(self.session_dir, self.group_id)
+        self.draft: GroupWork | None = None       # valid, shown, not yet saved
+        self.conflict = False
+        self.debouncer = Debouncer(debounce_s)
+        self._quiet = 0
+        self.status = W.HTML(layout=W.Layout(min_height="1.5em"))
+        self.error = W.HTML()
+        self.figures = W.HTML()
+        self.charts = ChartPanel(self.CHARTS, self.lang, dpi=chart_dpi)
+        self.reload_button = W.Button(description=self.t("ui.reload"), icon="refresh",
+                                      tooltip=self.t("ui.reload_tip"))
+        self.reload_button.on_click(lambda _b: self.reload())
+        self.body = W.VBox()
+        self.root = W.VBox([self.body, self.error, W.HBox([self.reload_button, self.status]),
+                            self.figures, self.charts.widget])
+        self._rebuild()
+        self.show_figures(self.saved)
+        self.charts.update(self.saved, self.assumptions)
+
+    # -- helpers ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, session_dir: str | Path = "", group_id: str = "", lang: str = "ja", **kw):
+        return cls(session_dir, group_id, lang, **kw)
+
+    def t(self, key: str, **values) -> str:
+        return i18n.t(key, self.lang, **values)
+
+    @property
+    def work(self) -> GroupWork:
+        """What the participant sees: the pending valid edit, else the saved state."""
+        return self.draft or self.saved
+
+    @property
+    def assumptions(self):
+        return self.session.assumptions
+
+    def _ipython_display_(self):
+        from IPython.display import display
+        display(self.root)
+
+    def watch(self, widget: W.Widget, name: str = "value") -> W.Widget:
+        widget.observe(self._on_change, names=name)
+        return widget
+
+    def _on_change(self, _change=None) -> None:
+        if not self._quiet:
+            self.changed()
+
+    def _rebuild(self) -> None:
+        self._quiet += 1
+        try:
+            self.build()
+        finally:
+            self._quiet -= 1
+
+    # -- subclass hooks --------------------------------------------------------------------
+    def build(self) -> None:
+        raise NotImplementedError
+
+    def collect(self) -> GroupWork:
+        raise NotImplementedError
+
+    # -- the edit cycle --------------------------------------------------------------------
+    def changed(self) -> None:
+        """A widget changed: validate, show figures and charts at once, save after a pause."""
+        try:
+            work = self.collect()
+        except InputError as exc:
+            self.show_error(exc.message(self.lang))
+            return
+        self.apply(work)
+
+    def apply(self, work: GroupWork, rebuild: bool = False) -> None:
+        """Show ``work`` (already valid) and schedule its save."""
+        self.draft = work
+        self.error.value = ""
+        if rebuild:
+            self._rebuild()
+        self.show_figures(work)
+        self.charts.update(work, self.assumptions)
+        self.status.value = message_html(self.t("ui.pending"), "info")
+        self.debouncer.schedule(self._save)
+
+    def show_figures(self, work: GroupWork) -> impact.Impact:
+        m = impact.compute(work, self.assumptions)
+        self.figures.value = key_figures_html(m, self.lang, self.KEYS)
+        return m
+
+    def show_error(self, text: str) -> None:
+        self.error.value = message_html(text + " " + self.t("ui.not_saved"), "error")
+
+    def _save(self) -> None:
+        work = self.draft
+        if work is None:
+            return
+        try:
+            self.saved = store.save_work(self.session_dir, work,
+                                         expected_revision=self.saved.revision)
+        except ConflictError as exc:
+            self.conflict = True
+            self.status.value = message_html(exc.message(self.lang) + " " +
+                                             self.t("ui.conflict_hint"), "warn")
+            self.reload_button.button_style = "warning"
+            return
+        except KitError as exc:
+            self.status.value = message_html(exc.message(self.lang), "error")
+            return
+        except Exception as exc:  # noqa: BLE001 - participants never see a traceback
+            log.exception("save failed")
+            self.status.value = message_html(self.t("ui.save_failed", detail=type(exc).__name__),
+                                             "error")
+            return
+        if self.draft is work:
+            self.draft = None
+        when = _dt.datetime.now().strftime("%H:%M:%S")
+        self.status.value = message_html(self.t("ui.saved", revision=self.saved.revision,
+                                                time=when), "ok")
+
+    def flush(self) -> None:
+        """Save a pending edit now (tests, the benchmark, before rendering)."""
+        self.debouncer.flush()
+
+    def reload(self) -> None:
+        """Drop unsaved edits and show exactly what is on disk (e.g. another member's save)."""
+        self.debouncer.cancel()
+        self.session = store.load_session(self.session_dir)
+        self.saved = store.load_work(self.session_dir, self.group_id)
+        self.draft = None
+        self.conflict = False
+        self.reload_button.button_style = ""
+        self.error.value = ""
+        self._rebuild()
+        self.show_figures(self.saved)
+        self.charts.update(self.saved, self.assumptions, force=True)
+        self.status.value = message_html(self.t("ui.reloaded", revision=self.saved.revision),
+                                         "ok")
+
+
+def number_box(value: float, description: str = "", width: str = "7em") -> W.FloatText:
+    return W.FloatText(value=value, description=description, layout=W.Layout(width=width),
+                       continuous_update=False)
+
+
+def dropdown(kind: str, value: object, lang: str, width: str = "8em") -> W.Dropdown:
+    return W.Dropdown(options=i18n.choices(kind, lang), value=getattr(value, "value", value),
+                      layout=W.Layout(width=width))

@@ -1,0 +1,99 @@
+"""The follow-up editor (workshops/05_follow_up.ipynb): measured actuals after go-live.
+
+One text box per measure and per step (blank = not measured, so a zero is never confused
+with "no data"); every edit is validated by :func:`kit.followup.with_actuals`, shown at once
+as forecast-vs-actual tables, and saved through the store by :class:`.common.Editor`.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from .. import followup, i18n
+from ..exceptions import InputError
+from ..model import Actuals, GroupWork, to_number
+from .common import Editor, esc
+
+_MEASURES = (("annual_cases", "fu.w.cases"), ("uptake", "fu.w.uptake"),
+             ("initial_cost_yen", "fu.w.initial"), ("annual_cost_yen", "fu.w.annual"))
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _parse(text: str, field: str, lang: str):
+    text = (text or "").strip()
+    if not text:
+        return None
+    value = to_number(text)
+    if not isinstance(value, float):
+        raise InputError(*i18n.both("err.number", field=field, value=text), field=field,
+                         value=text)
+    return value
+
+
+class FollowUpEditor(Editor):
+    KEYS = ()
+    CHARTS = ()
+
+    def build(self) -> None:
+        a, L = self.saved.actuals, self.lang
+        wide = W.Layout(width="28em")
+        style = {"description_width": "16em"}
+        self.date = self.watch(W.Text(value=a.measured_on, description=self.t("fu.w.date"),
+                                      placeholder="2027-04-01", layout=wide, style=style))
+        self.measures = {k: self.watch(W.Text(value=_text(getattr(a, k)),
+                                              description=self.t(key),
+                                              placeholder=self.t("fu.w.blank"),
+                                              layout=wide, style=style))
+                         for k, key in _MEASURES}
+        self.minutes = {}
+        rows = []
+        for i, s in enumerate(self.saved.steps, start=1):
+            if not s.changed:
+                continue
+            box = self.watch(W.Text(value=_text(a.minutes.get(s.id)),
+                                    placeholder=f"{s.minutes_tobe:g}",
+                                    layout=W.Layout(width="7em")))
+            self.minutes[s.id] = box
+            rows.append(W.HBox([W.HTML(f"{i}. {esc(s.name)} "
+                                       f"<small>({s.minutes:g} → {s.minutes_tobe:g} "
+                                       f"{i18n.t('unit.minutes', L)})</small>",
+                                       layout=W.Layout(width="30em")), box]))
+        self.notes = self.watch(W.Textarea(value=a.notes, description=self.t("fu.w.notes"),
+                                           layout=W.Layout(width="40em")))
+        self.body.children = [
+            W.HTML(f"<h3>{esc(self.t('fu.w.title'))}</h3>"), self.date,
+            *self.measures.values(),
+            W.HTML(f"<b>{esc(self.t('fu.w.step_minutes'))}</b> "
+                   f"<small>{esc(self.t('fu.w.blank'))}</small>"),
+            *rows, self.notes]
+
+    def collect(self) -> GroupWork:
+        data = {k: _parse(box.value, self.t(key), self.lang)
+                for (k, key), box in zip(_MEASURES, self.measures.values(), strict=True)}
+        data["minutes"] = {sid: v for sid, box in self.minutes.items()
+                           if (v := _parse(box.value, self.t("fu.w.step_minutes"), self.lang))
+                           is not None}
+        data["measured_on"] = self.date.value.strip()
+        data["notes"] = self.notes.value
+        base = self.saved.model_copy(update={"actuals": Actuals()})
+        return followup.with_actuals(base, data)
+
+    def show_figures(self, work: GroupWork):
+        if not followup.has_actuals(work):
+            self.figures.value = ""
+            return None
+        totals = followup.compare_totals(work, self.assumptions)
+        rows = "".join(
+            f"<tr><th>{esc(self.t('fu.row.' + k))}</th>"
+            f"<td style='text-align:right'>{r['forecast']:,.2f}</td>"
+            f"<td style='text-align:right'>{r['actual']:,.2f}</td></tr>"
+            for k, r in totals.iterrows())
+        self.figures.value = (f"<table class='kit-follow-up'><tr><th></th>"
+                              f"<th>{esc(self.t('dec.forecast'))}</th>"
+                              f"<th>{esc(self.t('dec.actual'))}</th></tr>{rows}</table>")
+        return totals
