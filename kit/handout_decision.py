@@ -30,7 +30,7 @@ def _table(headers: list[str], rows: list[list[str]], cls: str) -> str:
 
 def _img(fig) -> str:
     from .charts import figure_to_png_bytes
-    title = fig.axes[0].get_title() if fig.axes else ""
+    title = (fig.axes[0].get_title("left") or fig.axes[0].get_title()) if fig.axes else ""
     data = base64.b64encode(figure_to_png_bytes(fig)).decode("ascii")
     return (f'<figure class="chart"><img alt="{_esc(title)}" '
             f'src="data:image/png;base64,{data}"/></figure>')

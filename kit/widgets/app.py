@@ -36,6 +36,7 @@ def notebook_source(name: str) -> Path:
 def prepare_notebook(session_dir: str | Path, group: str, name: str, lang: str = "",
                      out_dir: str | Path | None = None) -> Path:
     """Write the group's copy of notebook ``name`` with its parameters (not executed)."""
+    import nbformat
     import papermill
 
     session_dir = Path(session_dir).resolve()
@@ -47,8 +48,12 @@ def prepare_notebook(session_dir: str | Path, group: str, name: str, lang: str =
     target = out_dir / source.name
     params = {"session_dir": str(session_dir), "group_id": group,
               "lang": lang or session.lang}
-    papermill.execute_notebook(str(source), str(target), parameters=params,
-                               prepare_only=True, progress_bar=False, log_output=False)
+    nb = papermill.execute_notebook(str(source), None, parameters=params, prepare_only=True,
+                                    progress_bar=False, log_output=False)
+    for cell in nb.cells:                     # papermill's injected cell: hide its code too
+        if cell.cell_type == "code":
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+    nbformat.write(nb, str(target))
     return target
 
 
