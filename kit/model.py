@@ -163,7 +163,13 @@ Share = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=1)]
 Days = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=3650)]
 Yen = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=MAX_YEN)]
 Flag = Annotated[bool, BeforeValidator(to_bool)]
-Name = Annotated[str, BeforeValidator(clean_text), Field(min_length=1, max_length=MAX_NAME)]
+def clean_line(value: Any) -> Any:
+    """A one-line name: like clean_text, with tabs and line breaks collapsed to one space."""
+    value = clean_text(value)
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+Name = Annotated[str, BeforeValidator(clean_line), Field(min_length=1, max_length=MAX_NAME)]
 Text = Annotated[str, BeforeValidator(clean_text), Field(max_length=MAX_TEXT)]
 
 

@@ -83,11 +83,34 @@ def _strip_widget_state(nb) -> None:
     nb.metadata.pop("widgets", None)
 
 
+def check_parameters(parameters: dict) -> dict:
+    """Papermill writes parameters into a code cell: only plain, checked values get there.
+
+    ``group_id`` must be a safe slug, ``lang`` one of the languages, every text free of
+    control characters (NUL, line breaks); anything else raises InputError before papermill.
+    """
+    from .exceptions import InputError
+
+    for key, value in parameters.items():
+        if key == "group_id":
+            store.check_group_id(value)
+        elif key == "lang" and value not in i18n.LANGS:
+            raise InputError(*i18n.both("err.choice", field="lang", value=repr(value),
+                                        choices="/".join(i18n.LANGS)), field="lang",
+                             value=value)
+        if not isinstance(value, (str, int, float, bool)) or (
+                isinstance(value, str) and any(ord(ch) < 32 or ord(ch) == 127 for ch in value)):
+            raise InputError(*i18n.both("err.text_control", field=key, value=repr(value)),
+                             field=key, value=value)
+    return parameters
+
+
 def render_notebook(template: Path, parameters: dict, out_file: Path, *, lang: str,
                     title: str, group: str) -> Path:
     """Execute and export one notebook; on failure keep the notebook and raise RenderError."""
     import papermill
 
+    check_parameters({**parameters, "lang": lang})
     failed = out_file.parent / "_failed" / f"{out_file.stem}.ipynb"
     failed.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -49,6 +49,19 @@ def _wait_http(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     raise TimeoutError(url)
 
 
+def _wait_port(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(port)
+
+
 def _stop(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
@@ -156,9 +169,9 @@ def test_voila_as_is_edit_saves(root, env, browser):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_http(f"{base}/api/status?token={token}", proc)
+        _wait_port(port, proc)
         page = browser.new_page()
-        page.goto(f"{base}/?token={token}")
+        page.goto(f"{base}/?token={token}", timeout=90_000)
         _edit_and_check(page, session, "g02")
         assert "AsIsEditor" not in page.content()                          # no code shown
         page.close()

@@ -50,10 +50,28 @@ GOOD = {    # plausible values per Step field, so that many examples load
        tables._ENUMS.items()},
     **{field: st.sampled_from(["はい", "いいえ", True, False, 0, 1]) for field in tables._BOOLS},
 }
-step_data = st.fixed_dictionaries(
+good_step = st.fixed_dictionaries({"name": name}, optional={
+    f: GOOD[f] for f in STEP_FIELDS if f in GOOD and f != "name"})
+step_data = st.one_of(good_step, st.fixed_dictionaries(
     {"name": st.one_of(GOOD["name"], value)},
-    optional={f: st.one_of(GOOD.get(f, value), GOOD.get(f, value), value)
-              for f in STEP_FIELDS if f != "name"})
+    optional={f: st.one_of(GOOD.get(f, value), value) for f in STEP_FIELDS if f != "name"}))
+
+
+@st.composite
+def sheet(draw):
+    """A plausible steps sheet: known headers (ja/en) and cells that mostly fit them."""
+    fields = draw(st.lists(st.sampled_from([f for f, _ in tables.STEP_COLUMNS]), unique=True,
+                           max_size=6))
+    fields = ["name", *[f for f in fields if f != "name"]]
+    lang = draw(st.sampled_from(i18n.LANGS))
+    header = [i18n.t(f"col.{dict(tables.STEP_COLUMNS)[f]}", lang) for f in fields]
+    texts = {**{f: GOOD[f].map(str) for f in GOOD},
+             **{f: st.sampled_from([t for t, _ in i18n.choices(f, lang)])
+                for f in tables._ENUMS},
+             **{f: st.sampled_from(["はい", "いいえ", "yes", ""]) for f in tables._BOOLS}}
+    mostly_good = [st.one_of(*[texts.get(f, cell)] * 8, cell) for f in fields]
+    rows = draw(st.lists(st.tuples(*mostly_good), min_size=1, max_size=5))
+    return header, [list(r) for r in rows]
 
 
 @pytest.fixture(scope="module")
@@ -76,11 +94,12 @@ def _valid_steps(steps) -> None:
 
 
 @SETTINGS
-@given(header=st.lists(st.one_of(st.sampled_from(HEADERS), st.text(max_size=8)),
-                       min_size=1, max_size=6).map(lambda h: h if len(h) % 3 else ["手順", *h]),
-       rows=st.lists(st.lists(st.one_of(cell, name), max_size=7), max_size=5),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp932"]))
-def test_read_steps_on_any_csv_gives_steps_or_input_error(folder, header, rows, encoding):
+@given(table=st.one_of(sheet(), sheet(), st.tuples(
+    st.lists(st.one_of(st.sampled_from(HEADERS), st.text(max_size=8)), min_size=1, max_size=6),
+    st.lists(st.lists(cell, max_size=7), max_size=5))),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp932"]))
+def test_read_steps_on_any_csv_gives_steps_or_input_error(folder, table, encoding):
+    header, rows = table
     import csv
     import io
 
@@ -127,9 +146,9 @@ def test_step_parse_gives_a_step_or_input_error(data):
 
 
 @SETTINGS
-@given(data=st.dictionaries(
+@given(data=st.one_of(st.just({}), st.dictionaries(
     st.one_of(st.sampled_from(WORK_FIELDS), st.text(max_size=6)),
-    st.one_of(value, st.lists(step_data, max_size=3)), max_size=4),
+    st.one_of(value, st.lists(step_data, max_size=3)), max_size=3)),
     steps=st.lists(step_data, max_size=4),
     group_id=st.one_of(st.sampled_from(["g01", "g-02", "../x", "", "g" * 41]),
                        st.text(max_size=8)),
