@@ -188,6 +188,29 @@ def cmd_lab(args) -> int:
     return subprocess.call(argv)
 
 
+def cmd_hub(args) -> int:
+    from . import hub
+
+    lang = _lang()
+    if args.sub == "stop":
+        stopped = hub.stop(args.dir)
+        _say(i18n.t("hub.stopped" if stopped else "hub.not_running", lang, session=args.dir))
+        return 0
+    state = hub.start(args.dir, ip=args.ip, port=args.port, password=args.password,
+                      members=args.members, idle_min=args.idle_minutes)
+    _say(i18n.t("hub.started", lang, url=state["url"]))
+    _say(i18n.t("hub.roster", lang, password=state["password"]))
+    for line in hub.roster_lines(state["members"]):
+        _say(line)
+    _say(i18n.t("hub.admin", lang, name=state["admin"], password=state["admin_password"]))
+    if args.prestart:
+        ready = hub.prestart(state)
+        _say(i18n.t("hub.prestarted", lang, count=len(ready),
+                    seconds=max(ready.values(), default=0)))
+    _say(i18n.t("hub.stop_hint", lang, session=args.dir))
+    return 0
+
+
 # --- parser -------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kit", description="BPR workshop kit")
@@ -281,6 +304,23 @@ def build_parser() -> argparse.ArgumentParser:
     lb.add_argument("--token", default=None, help="default: a new random token")
     lb.add_argument("--dry-run", action="store_true", help="print the command, do not start")
     lb.set_defaults(func=cmd_lab)
+
+    hb = sub.add_parser("hub", help="serve a workshop room with JupyterHub").add_subparsers(
+        dest="sub", required=True)
+    hs = hb.add_parser("start", help="start hub + proxy in the background, print URL and roster")
+    hs.add_argument("dir")
+    hs.add_argument("--ip", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    hs.add_argument("--port", type=int, default=8000)
+    hs.add_argument("--password", default=None, help="shared workshop password (>= 8 chars; "
+                    "default: a new random one)")
+    hs.add_argument("--members", type=int, default=None,
+                    help="logins per group (default: the group's member count, else 4)")
+    hs.add_argument("--idle-minutes", type=int, default=120, help="idle culling (>= 15)")
+    hs.add_argument("--prestart", action="store_true", help="start every member's server now")
+    hs.set_defaults(func=cmd_hub)
+    hp = hb.add_parser("stop", help="stop the hub, the proxy and every member's server")
+    hp.add_argument("dir")
+    hp.set_defaults(func=cmd_hub)
     return p
 
 

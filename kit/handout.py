@@ -137,7 +137,18 @@ class Handout(DecisionSections):
                    f'{self.t("report.waste_share")}: {i18n.fmt_percent(self.impact.waste_share)}'
                    f'</p>')
         return (f'<section class="as-is"><h2>{self.t("report.asis")}</h2>{summary}'
-                f'{_table(headers, rows, "steps")}</section>')
+                f'{self._flow_img("asis")}{_table(headers, rows, "steps")}</section>')
+
+    def _flow_img(self, view: str) -> str:
+        """The swimlane flow chart (As-Is or To-Be) as an embedded PNG."""
+        from . import charts
+        from .charts_flow import swimlane
+
+        fig = swimlane(self.work, self.assumptions, self.lang, view=view)
+        title = esc(fig._suptitle.get_text() if fig._suptitle else view)
+        data = base64.b64encode(charts.figure_to_png_bytes(fig)).decode("ascii")
+        return (f'<figure class="chart flow"><img alt="{title}" '
+                f'src="data:image/png;base64,{data}"/></figure>')
 
     def changes_html(self) -> str:
         df = impact.step_table(self.work, self.impact.uptake).set_index("id")
@@ -163,7 +174,8 @@ class Handout(DecisionSections):
                      _num(df.at[s.id, "hours_saved"], 1) if df.at[s.id, "staff"] else "—"]
                     for s in steps]
             parts.append(_table(headers, rows, "changes"))
-        parts.append(f'<p class="note">{self.t("report.changes_note")}</p></section>')
+        parts.append(f'<p class="note">{self.t("report.changes_note")}</p>')
+        parts.append(self._flow_img("tobe") + "</section>")
         return "".join(parts)
 
     def charts_html(self) -> str:

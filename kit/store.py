@@ -205,8 +205,9 @@ def _merge_steps(base: list, mine: list, theirs: list) -> list:
 def merge_work(base: dict, mine: dict, theirs: dict) -> dict:
     """Three-way merge of workspace documents (``base`` is what ``mine`` was loaded from).
 
-    Fields changed on one side only are taken from that side; steps are matched by id.
-    Raises ``_Clash`` when both sides changed the same field (or both reordered steps).
+    Fields changed on one side only are taken from that side; steps are matched by id; the
+    same change made on both sides counts once. Raises ``_Clash`` when both sides changed the
+    same field differently (or both changed the list of steps).
     """
     merged = dict(theirs)
     for key in {**base, **mine, **theirs}:
@@ -276,12 +277,22 @@ def _prune_history(session: str | Path, group: str) -> None:
 
 
 def history(session: str | Path, group: str) -> list[dict]:
-    """The kept versions, oldest first: revision, saved time, number of steps."""
+    """The kept versions, oldest first: revision, saved time, number of steps.
+
+    A version newer than ``work.json`` (a save killed between its two renames) never became
+    the group's state and is not listed; the next save overwrites it.
+    """
+    try:
+        current = disk_revision(session, group)
+    except StoreError:          # work.json unreadable: every kept version may help
+        current = None
     rows = []
     for file in sorted(path("history", session, group).glob("work.*.json")):
         try:
             data = _read_json(file)
         except StoreError:
+            continue
+        if current is not None and int(data.get("revision", 0)) > current:
             continue
         rows.append({"revision": int(data.get("revision", 0)),
                      "updated_at": data.get("updated_at", ""),

@@ -271,3 +271,36 @@ def test_corpus_size():
           f"{len(CASES)} file cases, {len(WIDGET_VALUES)} widget values, "
           f"{len(BAD_ARGUMENTS)} arguments = {total}")
     assert len(files) == len(MANIFEST) and total >= 40
+
+
+# --- server defaults: loopback and a token ------------------------------------------------
+def test_kit_lab_binds_loopback_with_a_random_token_by_default(demo_session, capsys):
+    assert main(["lab", str(demo_session), "--dry-run"]) == 0
+    url, command = capsys.readouterr().out.splitlines()[-2:]
+    token = re.search(r"--IdentityProvider\.token=(\S+)", command).group(1)
+    assert "--ServerApp.ip=127.0.0.1" in command and len(token) >= 32
+    assert url == f"http://127.0.0.1:8888/lab?token={token}"
+    main(["lab", str(demo_session), "--dry-run"])
+    assert token not in capsys.readouterr().out          # a new token each time
+
+
+@pytest.mark.parametrize("argv", [
+    ["--token", ""],                                  # no login at all
+    ["--ip", "0.0.0.0", "--token", "short-token"],    # the room's network, guessable token
+])
+def test_kit_lab_refuses_serving_without_a_real_token(demo_session, capsys, argv):
+    assert main(["lab", str(demo_session), "--dry-run", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "--token" in err and err.count("\n") == 1
+
+
+def test_kit_lab_needs_a_session_folder(tmp_path, capsys):
+    assert main(["lab", str(tmp_path), "--dry-run"]) == 3
+    assert "session.yaml" in capsys.readouterr().err
+
+
+def test_kit_app_command_binds_loopback_with_a_token():
+    from kit.widgets import app
+
+    command = app.voila_command(BAD, 8866, "t" * 32)
+    assert "--Voila.ip=127.0.0.1" in command and f"--Voila.token={'t' * 32}" in command

@@ -86,7 +86,9 @@ def test_sigkill_during_saves_never_corrupts(workspace, capsys):
     capsys.readouterr()
     assert main(["history", str(workspace), GROUP]) == 0
     listed = [int(line.split()[0]) for line in capsys.readouterr().out.splitlines()]
-    assert len(listed) == store.HISTORY_KEEP and listed[-1] == last
+    # 20 kept; one of them may be a version a kill left newer than work.json (not listed)
+    assert len(listed) in (store.HISTORY_KEEP - 1, store.HISTORY_KEEP)
+    assert listed == list(range(last - len(listed) + 1, last + 1))
     pick = listed[0]
     assert main(["restore", str(workspace), GROUP, str(pick)]) == 0
     restored = store.load_work(workspace, GROUP)

@@ -56,7 +56,7 @@ class StepRow:
 
 class AsIsEditor(Editor):
     KEYS = ("hours_asis", "resident_hours_saved", "waste_share", "lead_time")
-    CHARTS = ("minutes_by_step", "hours_by_actor")
+    CHARTS = ("flow_asis", "minutes_by_step", "hours_by_actor")
 
     def build(self) -> None:
         work = self.work

@@ -14,6 +14,7 @@ import asyncio
 import datetime as _dt
 import html
 import logging
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +28,8 @@ from .live import ChartPanel
 
 log = logging.getLogger(__name__)
 DEBOUNCE_S = 0.8
+# Seconds between looks at work.json for another member's save (JupyterHub room); 0 = off.
+WATCH_S = float(os.environ.get("KIT_WATCH_S", "3") or 0)
 
 
 def esc(value: object) -> str:
@@ -179,6 +182,8 @@ class Editor:
         self._rebuild()
         self.show_figures(self.saved)
         self.charts.update(self.saved, self.assumptions)
+        self._disk_key = None
+        self.start_watching()
 
     # -- helpers ---------------------------------------------------------------------------
     @classmethod
@@ -278,6 +283,52 @@ class Editor:
         when = _dt.datetime.now().strftime("%H:%M:%S")
         self.status.value = message_html(self.t("ui.saved", revision=self.saved.revision,
                                                 time=when), "ok")
+
+    # -- other members' saves (several browsers on one group, e.g. a JupyterHub room) -------
+    def start_watching(self, interval_s: float | None = None) -> bool:
+        """Look at work.json every few seconds in the kernel's event loop (no loop: no-op;
+        call :meth:`poll_workspace` yourself)."""
+        interval = WATCH_S if interval_s is None else interval_s
+        if not interval:
+            return False
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+
+        def tick() -> None:
+            try:
+                self.poll_workspace()
+            except Exception:  # noqa: BLE001 - a failed look must not stop the watching
+                log.exception("workspace poll failed")
+            loop.call_later(interval, tick)
+
+        loop.call_later(interval, tick)
+        return True
+
+    def poll_workspace(self) -> bool:
+        """Show another member's save: reload when no edit of ours is pending; otherwise keep
+        the edit on screen and say that it will not overwrite theirs. True when reloaded."""
+        try:
+            stat = store.path("work", self.session_dir, self.group_id).stat()
+        except OSError:
+            return False
+        key = (stat.st_mtime_ns, stat.st_size)
+        if key == self._disk_key:
+            return False
+        self._disk_key = key
+        revision = store.disk_revision(self.session_dir, self.group_id)
+        if revision <= self.saved.revision:
+            return False
+        if self.draft is not None or self.conflict or self.debouncer.pending:
+            self.status.value = message_html(self.t("hub.others_saved_pending",
+                                                    revision=revision), "warn")
+            self.reload_button.button_style = "warning"
+            return False
+        self.reload()
+        self.status.value = message_html(self.t("hub.others_saved",
+                                                revision=self.saved.revision), "ok")
+        return True
 
     def flush(self) -> None:
         """Save a pending edit now (tests, the benchmark, before rendering)."""

@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from .. import charts, i18n, impact
+from .. import charts, charts_flow, i18n, impact
 from ..model import Action, Actor, Assumptions, GroupWork
 
 _ACTOR_ORDER = (Actor.counter, Actor.back_office, Actor.approver, Actor.resident)
@@ -38,6 +38,13 @@ def _actor_data(work: GroupWork, assumptions: Assumptions):
     return tuple(order), [table.loc[order, "hours"].to_numpy(dtype=float),
                           table.loc[order, "hours_after"].to_numpy(dtype=float)]
 
+
+# the live charts: kit.charts plus the swimlane flow charts
+FIGURES = {**charts.FIGURES, "flow_asis": charts_flow.swimlane,
+           "flow_tobe": charts_flow.swimlane_tobe}
+# charts that change only with a part of the workspace: redraw when that part changes
+KEYS = {"flow_asis": lambda work, _a: charts_flow.signature(work, "asis"),
+        "flow_tobe": lambda work, _a: charts_flow.signature(work, "tobe")}
 
 # chart name -> (structure signature, bar values per bar container, value labels?)
 FAST = {"minutes_by_step": (_minutes_data, False), "hours_by_actor": (_actor_data, True)}
@@ -65,8 +72,9 @@ class LiveChart:
         self.fast_redraws = 0
 
     def update(self, work: GroupWork, assumptions: Assumptions, force: bool = False) -> None:
-        key = (work.model_dump_json(exclude={"revision", "updated_at"}),
-               assumptions.model_dump_json())
+        key = (KEYS[self.name](work, assumptions) if self.name in KEYS else
+               (work.model_dump_json(exclude={"revision", "updated_at"}),
+                assumptions.model_dump_json()))
         if key == self._key and not force:
             return
         self._key = key
@@ -77,7 +85,7 @@ class LiveChart:
     def _full(self, work: GroupWork, assumptions: Assumptions) -> None:
         if self.fig is not None:
             charts.close(self.fig)
-        fig = charts.FIGURES[self.name](work, assumptions, self.lang)
+        fig = FIGURES[self.name](work, assumptions, self.lang)
         fig.set_dpi(self.dpi)
         canvas = FigureCanvasAgg(fig)
         with charts._style():

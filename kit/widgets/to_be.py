@@ -57,7 +57,7 @@ class ChangeRow:
 class ToBeEditor(Editor):
     KEYS = ("hours_asis", "hours_tobe", "hours_saved", "fte_freed", "cost_saved",
             "resident_hours_saved", "lead_time")
-    CHARTS = ("minutes_by_step", "savings_waterfall")
+    CHARTS = ("minutes_by_step", "savings_waterfall", "flow_tobe")
 
     def build(self) -> None:
         work = self.work

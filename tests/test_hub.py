@@ -1,0 +1,206 @@
+"""A workshop room on JupyterHub (`kit hub start`), driven from two real browsers.
+
+Two members of group g01 log in with the shared password in two browser contexts, each runs
+the group's 01_as_is notebook in its own kernel and edits a different step: both edits are
+on disk and each member's page picks up the other's save. Then both edit the same step at the
+same moment: one save wins, the other is refused with a message and stays on screen (never
+silently lost). A wrong password and a name outside the roster are refused.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from kit import hub, i18n, store
+from kit.demo import build_demo
+from kit.model import STAFF_ACTORS
+from kit.widgets.as_is import AsIsEditor
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+PASSWORD = "kumamon-2026"
+
+
+# --- roster and collaboration logic, no browser ---------------------------------------
+@pytest.fixture(scope="module")
+def session(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("hub")
+    build_demo(root / "session")
+    return root / "session"
+
+
+def test_roster_has_one_login_per_member(session):
+    names = hub.roster(session)
+    counts = {g: len(store.load_work(session, g).members) for g in store.load_session(
+        session).groups}
+    assert counts == {"g01": 4, "g02": 5, "g03": 3, "g04": 4}     # the demo's groups.csv
+    assert [n for n, g in names.items() if g == "g01"] == ["g01-a", "g01-b", "g01-c", "g01-d"]
+    assert len(names) == 16 and hub.ADMIN not in names
+    assert len(hub.roster(session, members=2)) == 8
+    with pytest.raises(hub.InputError):
+        hub.user_names("g01", 0)
+
+
+def test_start_refuses_short_password_and_missing_session(session, tmp_path):
+    with pytest.raises(hub.InputError):
+        hub.start(session, password="short")
+    with pytest.raises(store.StoreError):
+        hub.start(tmp_path, password=PASSWORD)
+
+
+def test_editor_picks_up_another_members_save(session):
+    a = AsIsEditor(session, "g03", "ja", debounce_s=None)
+    b = AsIsEditor(session, "g03", "ja", debounce_s=60)
+    assert not b.poll_workspace()                       # nothing new on disk
+    a.rows[0].minutes.value = a.rows[0].minutes.value + 5
+    assert b.poll_workspace()                           # reloaded: shows a's save
+    assert b.rows[0].minutes.value == a.rows[0].minutes.value
+    assert b.saved.revision == a.saved.revision
+    b.rows[1].minutes.value = b.rows[1].minutes.value + 1   # b's edit waits (debounce)
+    a.rows[0].minutes.value = a.rows[0].minutes.value + 1   # a saves again meanwhile
+    assert not b.poll_workspace()                       # b's pending edit is kept on screen
+    assert "kit-msg-warn" in b.status.value
+    b.flush()                                           # b's save is refused, not merged in
+    assert b.conflict and store.load_work(session, "g03").revision == a.saved.revision
+
+
+# --- the real hub in a real browser ----------------------------------------------------
+def _free_env(root: Path) -> dict:
+    saved = {k: os.environ.get(k) for k in ("HOME", "KIT_WATCH_S")}
+    os.environ["HOME"] = str(root / "home")
+    os.environ["KIT_WATCH_S"] = "1.5"
+    return saved
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    root = tmp_path_factory.mktemp("room")
+    build_demo(root / "session")
+    saved = _free_env(root)
+    t0 = time.monotonic()
+    state = hub.start(root / "session", port=hub.free_port(), password=PASSWORD)
+    try:
+        state["start_s"] = time.monotonic() - t0
+        state["ready"] = hub.prestart(state, ["g01-a", "g01-b"], timeout=150)
+        yield root / "session", state
+    finally:
+        pids = [state["pid"], state.get("proxy_pid")] + [
+            u["servers"][""]["state"]["pid"] for u in hub.api(state, "GET", "/users")
+            if u.get("servers", {}).get("")]
+        assert hub.stop(root / "session")
+        for k, v in saved.items():
+            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+        assert not [p for p in pids if p and hub.alive(p)]      # everything it started
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _login(browser, url: str, user: str, password: str):
+    page = browser.new_context().new_page()
+    page.goto(f"{url}/hub/login")
+    page.fill("#username_input", user)
+    page.fill("#password_input", password)
+    page.click("#login_submit")
+    page.wait_for_load_state()
+    return page
+
+
+def _open_notebook(page, url: str, user: str) -> None:
+    page.goto(f"{url}/user/{user}/lab/tree/notebooks/01_as_is.ipynb", timeout=90_000)
+    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=90_000)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
+    page.locator(".kit-step-row").first.wait_for(timeout=90_000)
+
+
+def _minutes_box(page, row: int):
+    return page.locator(".kit-step-row").nth(row).locator("input[type=number]").first
+
+
+def _type(page, row: int, value: float) -> None:
+    box = _minutes_box(page, row)
+    box.fill(f"{value:g}")
+    box.press("Enter")
+
+
+def _wait(predicate, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+
+
+def _shows(page, row: int, value: float, timeout: float = 30) -> None:
+    _wait(lambda: float(_minutes_box(page, row).input_value()) == value, timeout)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_wrong_password_and_unknown_user_are_refused(room, browser):
+    _session, state = room
+    for user, password in (("g01-a", "wrong-password"), ("zz99-a", PASSWORD),
+                           (hub.ADMIN, PASSWORD)):      # the admin needs the admin password
+        page = _login(browser, state["url"], user, password)
+        assert "/hub/login" in page.url
+        assert page.locator(".login_error").is_visible()
+        page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_two_members_edit_one_group(room, browser):
+    session, state = room
+    url = state["url"]
+    assert set(state["ready"]) == {"g01-a", "g01-b"}
+    pages = {}
+    for user in ("g01-a", "g01-b"):
+        pages[user] = _login(browser, url, user, PASSWORD)
+        assert "/hub/login" not in pages[user].url
+        _open_notebook(pages[user], url, user)
+    a, b = pages["g01-a"], pages["g01-b"]
+    work = store.load_work(session, "g01")
+    staff = [i for i, s in enumerate(work.steps) if s.actor in STAFF_ACTORS]
+    i, j, k = staff[:3]
+    # a edits step i, b edits step j: both on disk, both pages show both
+    new_i, new_j = work.steps[i].minutes + 7, work.steps[j].minutes + 3
+    _type(a, i, new_i)
+    _wait(lambda: store.load_work(session, "g01").steps[i].minutes == new_i)
+    _shows(b, i, new_i)                               # b's page reloaded by itself
+    _type(b, j, new_j)
+    _wait(lambda: store.load_work(session, "g01").steps[j].minutes == new_j)
+    _shows(a, j, new_j)
+    both = store.load_work(session, "g01")
+    assert (both.steps[i].minutes, both.steps[j].minutes) == (new_i, new_j)
+    assert both.revision == work.revision + 2
+    # the same step at the same moment: one save wins, the other is refused and told so
+    va, vb = work.steps[k].minutes + 11, work.steps[k].minutes + 22
+    _type(a, k, va)
+    _type(b, k, vb)
+    _wait(lambda: store.load_work(session, "g01").revision == both.revision + 1)
+    time.sleep(3)
+    final = store.load_work(session, "g01")
+    assert final.revision == both.revision + 1         # exactly one save, no overwrite
+    winner, loser, lost = (a, b, vb) if final.steps[k].minutes == va else (b, a, va)
+    assert final.steps[k].minutes in (va, vb)
+    hint = i18n.t("ui.conflict_hint", "ja")
+    loser.locator(".kit-msg-warn", has_text=hint).wait_for(timeout=15_000)
+    assert float(_minutes_box(loser, k).input_value()) == lost    # still on screen
+    loser.get_by_role("button", name=i18n.t("ui.reload", "ja")).first.click()
+    _shows(loser, k, final.steps[k].minutes)
+    assert (final.steps[i].minutes, final.steps[j].minutes) == (new_i, new_j)
+    for page in (winner, loser):
+        page.context.close()
