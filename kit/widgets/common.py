@@ -318,9 +318,9 @@ class Editor:
             return False
         self._disk_key = key
         revision = store.disk_revision(self.session_dir, self.group_id)
-        if revision <= self.saved.revision:
+        if revision <= self.saved.revision or self.conflict:   # a conflict is already shown
             return False
-        if self.draft is not None or self.conflict or self.debouncer.pending:
+        if self.draft is not None or self.debouncer.pending:
             self.status.value = message_html(self.t("hub.others_saved_pending",
                                                     revision=revision), "warn")
             self.reload_button.button_style = "warning"
