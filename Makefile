@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# JupyterHub's proxy (configurable-http-proxy, npm), installed locally into hub/node_modules
+HUB_PROXY := hub/node_modules/.bin/configurable-http-proxy
 
 .PHONY: demo test setup sysdeps lint bench clean
 
@@ -14,7 +16,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-setup: $(STAMP)
+$(HUB_PROXY): hub/package.json hub/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "kit hub needs Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --prefix hub --no-audit --no-fund --loglevel=error
+	touch $(HUB_PROXY)
+
+setup: $(STAMP) $(HUB_PROXY)
 
 demo: setup
 	$(BIN)/kit demo --out demo_out

@@ -72,7 +72,7 @@ c.JupyterHub.services.append({
 })
 c.JupyterHub.load_roles = [
     {"name": "kit", "services": ["kit"],
-     "scopes": ["admin:users", "admin:servers", "list:users", "read:users"]},
+     "scopes": ["admin:users", "admin:servers", "list:users", "read:users", "access:servers"]},
     {"name": "idle-culler", "services": ["idle-culler"],
      "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
 ]

@@ -14,7 +14,11 @@ are papermill's own (``PapermillNotebookClient``).
 from __future__ import annotations
 
 import multiprocessing.util
+import os
+import uuid
+from pathlib import Path
 
+from jupyter_core.paths import jupyter_runtime_dir
 from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
@@ -30,7 +34,11 @@ def _kernel(kernel_name: str):
     km = _KERNELS.get(kernel_name)
     if km is not None and run_sync(km.is_alive)():
         return km
-    km = AsyncKernelManager(kernel_name=kernel_name)
+    # local sockets, one path per worker process: no TCP ports to collide between workers
+    runtime = Path(jupyter_runtime_dir())
+    runtime.mkdir(parents=True, exist_ok=True)
+    km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc",
+                            ip=str(runtime / f"kit-{os.getpid()}-{uuid.uuid4().hex[:6]}"))
     run_sync(km.start_kernel)(extra_arguments=["--HistoryManager.enabled=False"])
     _KERNELS[kernel_name] = km
     multiprocessing.util.Finalize(None, shutdown, exitpriority=10)

@@ -297,7 +297,7 @@ def history(session: str | Path, group: str) -> list[dict]:
         rows.append({"revision": int(data.get("revision", 0)),
                      "updated_at": data.get("updated_at", ""),
                      "steps": len(data.get("steps", [])), "file": str(file)})
-    return rows
+    return rows[-HISTORY_KEEP:]     # a save killed before pruning may have left one more
 
 
 def restore(session: str | Path, group: str, revision: int) -> GroupWork:
