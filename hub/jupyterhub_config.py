@@ -98,6 +98,8 @@ def _pre_spawn(spawner):
     name = spawner.user.name
     if name == ADMIN:
         folder = SESSION
+        if (SESSION / "00_overview.ipynb").is_file():
+            spawner.default_url = "/lab/tree/00_overview.ipynb"
     else:
         folder = SESSION / "groups" / MEMBERS[name]
         first = folder / "notebooks" / "01_as_is.ipynb"

@@ -27,16 +27,26 @@ def _say(text: str) -> None:
 
 
 # --- commands -----------------------------------------------------------------------------
+DEMO_MARKER = ".kit-demo"
+
+
 def cmd_demo(args) -> int:
     from .demo import build_demo
 
     out = Path(args.out).resolve()
     session_dir = out / "session"
+    marker = session_dir / DEMO_MARKER
     if session_dir.exists():
+        if not marker.is_file():        # never delete a folder the demo did not make
+            raise InputError(*i18n.both("err.demo_exists", value=str(session_dir)),
+                             field="--out", value=str(out))
         shutil.rmtree(session_dir)
     build_demo(session_dir, lang=args.lang)
+    marker.write_text("made by `kit demo`; `kit demo` replaces this folder\n", encoding="utf-8")
     _say(f"session: {session_dir}")
-    return _render(session_dir, out / "handouts", args.jobs, args.lang)
+    code = _render(session_dir, out / "handouts", args.jobs, args.lang)
+    _say(i18n.t("msg.demo_next", args.lang or _lang(), session=session_dir))
+    return code
 
 
 def cmd_session_new(args) -> int:

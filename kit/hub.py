@@ -32,6 +32,7 @@ HUB_DIR = Path(__file__).resolve().parent.parent / "hub"
 CONFIG = HUB_DIR / "jupyterhub_config.py"
 PROXY = HUB_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
 ADMIN = "facilitator"
+OVERVIEW = "00_overview.ipynb"          # in the session folder: the facilitator's start page
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 DEFAULT_MEMBERS = 4
 STOP_WAIT_S = 60                 # hub shutdown takes 30-40 s with many servers
@@ -144,6 +145,27 @@ def _prepare_notebooks(session_dir: Path, groups: list[str], lang: str) -> None:
                                          / "01_as_is.ipynb").is_file()]
     if missing:
         prepare_notebooks(session_dir, missing, lang=lang)
+    overview = session_dir / OVERVIEW
+    if not overview.is_file():
+        write_overview_notebook(overview, session_dir, lang)
+
+
+def write_overview_notebook(target: Path, session_dir: Path, lang: str) -> Path:
+    """The facilitator's live overview of every group (one call into kit, code hidden)."""
+    import nbformat
+
+    title = i18n.t("hub.overview_title", lang)
+    code = (f"session_dir, lang = {str(session_dir)!r}, {lang!r}\n"
+            "from kit.widgets.facilitator import OverviewPanel\n"
+            "OverviewPanel(session_dir, lang).widget")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell(f"# {title}"),
+        nbformat.v4.new_code_cell(code, metadata={"jupyter": {"source_hidden": True},
+                                                  "tags": ["hide-input"]})])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    nbformat.write(nb, str(target))
+    return target
 
 
 def _environment(state: dict, folder: Path) -> dict:

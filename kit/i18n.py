@@ -97,6 +97,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         # report / render
         "err.render_failed": "グループ「{group}」の資料を作成できませんでした: {detail}",
         "msg.rendered": "{count}件の資料を作成しました: {path}",
+        "msg.demo_next": "グループのノートブックを開くには: kit lab {session}",
+        "err.demo_exists": "{value} は既にあり、kit demo が作ったものではありません。別の --out を"
+                           "指定してください（上書きしません）。",
         "msg.render_failures": "{count}件のグループで資料を作成できませんでした。",
         # report text
         "report.figures_note": "職員時間・金額は年間件数×対象割合×所要時間から計算した試算値です。"
@@ -380,6 +383,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hub.others_saved": "他のメンバーが保存した内容を読み込みました（保存番号 {revision}）",
         "hub.others_saved_pending": "他のメンバーが保存しました（保存番号 {revision}）。あなたの変更は上書きを防ぐため保存していません。「再読み込み」を押してから入力し直してください。",
         "hub.started": "ワークショップ用 JupyterHub を起動しました: {url}",
+        "hub.overview_title": "全グループの進み具合（ファシリテーター用）",
         "hub.roster": "ログイン名（グループ: メンバー）。共通パスワード: {password}",
         "hub.admin": "ファシリテーター: {name}（管理者パスワード: {password}）",
         "hub.stop_hint": "終了するには: kit hub stop {session}",
@@ -507,6 +511,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "tpl.example2_pain": "The sample form is unclear: 2 in 10 applications miss an entry",
         "err.render_failed": "Could not render the handout of group '{group}': {detail}",
         "msg.rendered": "Rendered {count} handout(s): {path}",
+        "msg.demo_next": "To open the groups' notebooks: kit lab {session}",
+        "err.demo_exists": "{value} exists and was not made by kit demo; choose another --out "
+                           "(nothing is overwritten).",
         "msg.render_failures": "{count} group(s) could not be rendered.",
         "report.figures_note": "Staff hours and yen are estimates from annual cases × share × "
                                "minutes. Online-dependent steps save only for the share of "
@@ -785,6 +792,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hub.others_saved": "Loaded what another member saved (save {revision})",
         "hub.others_saved_pending": "Another member saved (save {revision}). Your change was not saved, so nothing is overwritten: press Reload, then enter it again.",
         "hub.started": "Workshop JupyterHub started: {url}",
+        "hub.overview_title": "Every group's progress (facilitator)",
         "hub.roster": "Logins (group: members). Shared password: {password}",
         "hub.admin": "Facilitator: {name} (admin password: {password})",
         "hub.stop_hint": "To stop it: kit hub stop {session}",

@@ -66,7 +66,8 @@ def load_assumptions(file: str | Path | None) -> tuple[dict, Assumptions]:
 def new_session(session_dir: str | Path, groups_file: str | Path, *, name: str | None = None,
                 lang: str | None = None, labour_cost_yen: float | None = None,
                 settings_file=None, systems_file=None, funding_file=None,
-                steps_dir=None) -> Session:
+                steps_dir=None, notebooks: bool = True) -> Session:
+    """A session from a groups list; with ``notebooks``, each group's workshop notebooks."""
     fields, assumptions = load_assumptions(settings_file)
     if labour_cost_yen is not None:
         assumptions = Assumptions.parse({**assumptions.model_dump(),
@@ -82,6 +83,8 @@ def new_session(session_dir: str | Path, groups_file: str | Path, *, name: str |
                              "funding_sources": [f.model_dump() for f in funding],
                              "groups": [w.group_id for w in works]})
     store.create_session(session_dir, session, works)
+    if notebooks:
+        prepare_notebooks(session_dir, session.groups, lang=session.lang)
     return session
 
 
@@ -95,20 +98,33 @@ def prepare_notebooks(session_dir: str | Path, groups: list[str], *, lang: str =
     """Each group's parameterized copies of the workshop notebooks (papermill, prepare-only)
     in ``session_dir/groups/<id>/notebooks/``: the same notebooks, with the group's
     ``session_dir``, ``group_id`` and ``lang`` injected; nothing is executed."""
-    import papermill
-
     session_dir = Path(session_dir).resolve()
     sources = sorted(Path(workshops_dir or WORKSHOPS).glob(WORKSHOP_GLOB))
     written = []
     for group in groups:
         folder = store.path("group", session_dir, group) / "notebooks"
-        folder.mkdir(parents=True, exist_ok=True)
-        for src in sources:
-            papermill.execute_notebook(
-                str(src), str(folder / src.name), prepare_only=True, progress_bar=False,
-                parameters={"session_dir": str(session_dir), "group_id": group, "lang": lang})
-            written.append(folder / src.name)
+        params = {"session_dir": str(session_dir), "group_id": group, "lang": lang}
+        written += [write_group_notebook(src, folder / src.name, params) for src in sources]
     return written
+
+
+def write_group_notebook(source: Path, target: Path, params: dict) -> Path:
+    """``source`` with ``params`` injected (papermill, prepare-only: nothing is executed);
+    the injected cell's code is hidden like every other cell's."""
+    import nbformat
+    import papermill
+
+    from .report import check_parameters
+
+    check_parameters(params)
+    nb = papermill.execute_notebook(str(source), None, parameters=params, prepare_only=True,
+                                    progress_bar=False, log_output=False)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+    target.parent.mkdir(parents=True, exist_ok=True)
+    store.atomic_write(target, nbformat.writes(nb).encode("utf-8"))
+    return target
 
 
 def new_session_from_survey(session_dir: str | Path, survey_file: str | Path, *,

@@ -165,15 +165,19 @@ def test_voila_as_is_edit_saves(root, env, browser):
     session = root / "session"
     nb = app.prepare_notebook(session, "g02", "01_as_is", out_dir=root / "voila")
     port, token = _free_port(), secrets.token_hex(16)
-    proc = subprocess.Popen(app.voila_command(nb, port, token), env=env,
+    proc = subprocess.Popen(app.voila_command(nb, port, token), env=app.voila_env(env),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_port(port, proc)
         page = browser.new_page()
+        requested = []
+        page.on("request", lambda r: requested.append(r.url))
         page.goto(f"{base}/?token={token}", timeout=90_000)
         _edit_and_check(page, session, "g02")
         assert "AsIsEditor" not in page.content()                          # no code shown
+        outside = [u for u in requested if not u.startswith((base, "data:", "blob:"))]
+        assert outside == []                      # offline: no CDN stylesheet, font or script
         page.close()
     finally:
         _stop(proc)

@@ -98,3 +98,12 @@ def test_history_and_restore(demo_copy, capsys):
     assert main(["history", str(demo_copy), "g02"]) == 0
     assert main(["restore", str(demo_copy), "g02", "1"]) == 0
     assert store.load_work(demo_copy, "g02").annual_cases == work.annual_cases
+
+
+def test_demo_never_deletes_a_folder_it_did_not_make(tmp_path, capsys):
+    mine = tmp_path / "session"
+    mine.mkdir()
+    (mine / "precious.txt").write_text("keep", encoding="utf-8")
+    assert main(["demo", "--out", str(tmp_path)]) == 2
+    assert (mine / "precious.txt").read_text(encoding="utf-8") == "keep"
+    assert "kit demo" in capsys.readouterr().err

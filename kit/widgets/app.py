@@ -16,7 +16,8 @@ from pathlib import Path
 from .. import store
 
 WORKSHOPS = Path(__file__).resolve().parent.parent.parent / "workshops"
-NOTEBOOKS = ("00_bpr_basics", "01_as_is", "02_to_be", "03_system_selection", "04_impact")
+NOTEBOOKS = ("00_bpr_basics", "01_as_is", "02_to_be", "03_system_selection", "04_impact",
+             "05_follow_up")
 
 
 def notebook_source(name: str) -> Path:
@@ -36,30 +37,36 @@ def notebook_source(name: str) -> Path:
 def prepare_notebook(session_dir: str | Path, group: str, name: str, lang: str = "",
                      out_dir: str | Path | None = None) -> Path:
     """Write the group's copy of notebook ``name`` with its parameters (not executed)."""
-    import nbformat
-    import papermill
+    from ..session import write_group_notebook
 
     session_dir = Path(session_dir).resolve()
     session = store.load_session(session_dir)
     store.load_work(session_dir, group)               # the group exists
     source = notebook_source(name)
     out_dir = Path(out_dir) if out_dir else store.path("group", session_dir, group) / "notebooks"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / source.name
     params = {"session_dir": str(session_dir), "group_id": group,
               "lang": lang or session.lang}
-    nb = papermill.execute_notebook(str(source), None, parameters=params, prepare_only=True,
-                                    progress_bar=False, log_output=False)
-    for cell in nb.cells:                     # papermill's injected cell: hide its code too
-        if cell.cell_type == "code":
-            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
-    nbformat.write(nb, str(target))
-    return target
+    return write_group_notebook(source, out_dir / source.name, params)
+
+
+VOILA_TEMPLATE = "bpr_app"
+VOILA_SHARE = Path(__file__).resolve().parent.parent / "voila_share"   # .../voila/templates
+
+
+def voila_env(env: dict | None = None) -> dict:
+    """The environment for Voilà: our offline template (no CDN stylesheet) on JUPYTER_PATH."""
+    import os
+
+    env = dict(os.environ if env is None else env)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(VOILA_SHARE), env.get("JUPYTER_PATH"))
+                                          if p)
+    return env
 
 
 def voila_command(notebook: Path, port: int = 8866, token: str = "") -> list[str]:
     voila = shutil.which("voila", path=str(Path(sys.executable).parent)) or "voila"
     return [voila, str(notebook), "--no-browser", "--Voila.ip=127.0.0.1",
+            f"--template={VOILA_TEMPLATE}",
             f"--Voila.port={port}", f"--Voila.token={token}", "--strip_sources=True",
             "--show_tracebacks=False", f"--Voila.root_dir={notebook.parent}"]
 
@@ -67,6 +74,6 @@ def voila_command(notebook: Path, port: int = 8866, token: str = "") -> list[str
 def serve(command: list[str]) -> int:
     """Run a server in the foreground until Ctrl+C."""
     try:
-        return subprocess.call(command)
+        return subprocess.call(command, env=voila_env())
     except KeyboardInterrupt:
         return 0

@@ -29,7 +29,10 @@ from .live import ChartPanel
 log = logging.getLogger(__name__)
 DEBOUNCE_S = 0.8
 # Seconds between looks at work.json for another member's save (JupyterHub room); 0 = off.
-WATCH_S = float(os.environ.get("KIT_WATCH_S", "3") or 0)
+try:
+    WATCH_S = max(0.0, float(os.environ.get("KIT_WATCH_S") or 3))
+except ValueError:
+    WATCH_S = 3.0
 
 
 def esc(value: object) -> str:
