@@ -90,7 +90,13 @@ c.Spawner.http_timeout = 180
 c.JupyterHub.concurrent_spawn_limit = 100
 c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL", "KIT_LANG", "KIT_WATCH_S", "VIRTUAL_ENV"]
 
-NEWS_OFF = {"fetchNews": "false", "checkForUpdates": False}
+# No news toast; no notebook autosave: a group's members open the same .ipynb, and two Labs
+# saving it would raise "File Changed". The widgets save the group's work.json themselves.
+SETTINGS = [
+    ("apputils-extension", "notification.jupyterlab-settings",
+     {"fetchNews": "false", "checkForUpdates": False}),
+    ("docmanager-extension", "plugin.jupyterlab-settings", {"autosave": False}),
+]
 
 
 def _pre_spawn(spawner):
@@ -107,9 +113,10 @@ def _pre_spawn(spawner):
             spawner.default_url = "/lab/tree/notebooks/01_as_is.ipynb"
     spawner.notebook_dir = str(folder)
     home = Path(spawner.home_dir)
-    settings = home / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True, exist_ok=True)
-    (settings / "notification.jupyterlab-settings").write_text(json.dumps(NEWS_OFF))
+    settings = home / ".jupyter" / "lab" / "user-settings" / "@jupyterlab"
+    for plugin, file, values in SETTINGS:
+        (settings / plugin).mkdir(parents=True, exist_ok=True)
+        (settings / plugin / file).write_text(json.dumps(values))
     runtime = RUNTIME / name
     runtime.mkdir(parents=True, exist_ok=True)
     spawner.environment.update({

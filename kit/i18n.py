@@ -98,6 +98,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "err.render_failed": "グループ「{group}」の資料を作成できませんでした: {detail}",
         "msg.rendered": "{count}件の資料を作成しました: {path}",
         "msg.demo_next": "グループのノートブックを開くには: kit lab {session}",
+        "ui.range_title": "見込みの幅（任意）", "ui.range_low": "低い場合", "ui.range_high": "高い場合",
+        "ui.range_blank": "空欄=幅なし",
+        "ui.range_note": "確信が持てない数値は、低い場合・高い場合を入れてください。資料には中央値"
+                         "（P50）と P10〜P90 の幅が出ます。",
         "err.demo_exists": "{value} は既にあり、kit demo が作ったものではありません。別の --out を"
                            "指定してください（上書きしません）。",
         "msg.render_failures": "{count}件のグループで資料を作成できませんでした。",
@@ -512,6 +516,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "err.render_failed": "Could not render the handout of group '{group}': {detail}",
         "msg.rendered": "Rendered {count} handout(s): {path}",
         "msg.demo_next": "To open the groups' notebooks: kit lab {session}",
+        "ui.range_title": "Range (optional)", "ui.range_low": "low", "ui.range_high": "high",
+        "ui.range_blank": "blank = exact",
+        "ui.range_note": "Where you are unsure, give a low and a high value: the handout shows "
+                         "the median (P50) with its P10-P90 range.",
         "err.demo_exists": "{value} exists and was not made by kit demo; choose another --out "
                            "(nothing is overwritten).",
         "msg.render_failures": "{count} group(s) could not be rendered.",

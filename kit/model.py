@@ -388,6 +388,22 @@ class GroupWork(_Model):
     actuals: Actuals = Field(default_factory=Actuals)
 
     @model_validator(mode="after")
+    def _ranges_in_order(self):
+        """low ≤ likely ≤ high for every three-point estimate that has a bound."""
+        r, c = self.ranges, self.costs
+        uptake = self.uptake
+        for name, likely, low, high in (
+                ("annual_cases", self.annual_cases, r.annual_cases_low, r.annual_cases_high),
+                ("uptake", uptake, r.uptake_low, r.uptake_high),
+                ("initial_cost_yen", c.initial_cost_yen, r.initial_cost_low, r.initial_cost_high),
+                ("annual_cost_yen", c.annual_cost_yen, r.annual_cost_low, r.annual_cost_high)):
+            if likely is None:
+                continue
+            if (low is not None and low > likely) or (high is not None and high < likely):
+                raise ValueError(f"range_order:{name}")
+        return self
+
+    @model_validator(mode="after")
     def _unique_step_ids(self):
         seen: set[str] = set()
         for step in self.steps:
@@ -494,6 +510,9 @@ def _message(err: dict, lang: str, where: str) -> str:
     if "slug" in reason:
         return i18n.t("err.slug", lang, value=value)
     if "range_order" in reason:
+        named = reason.split("range_order:", 1)[1] if "range_order:" in reason else ""
+        if named:
+            field = (where + " " if where else "") + i18n.t(f"field.{named}", lang)
         return i18n.t("err.range_order", lang, field=field)
     if "duplicate_group" in reason:
         return i18n.t("err.duplicate_group", lang, value=value)

@@ -225,3 +225,18 @@ def test_app_prepares_group_notebook_and_voila_command(session):
     assert "--Voila.ip=127.0.0.1" in cmd and "--strip_sources=True" in cmd
     with pytest.raises(Exception, match="notebook"):
         app.notebook_source("../../etc/passwd")
+
+
+def test_impact_ranges_saved_and_checked(session):
+    ed = ImpactEditor(session, "g01", "ja", debounce_s=None)
+    cases = on_disk(session)["annual_cases"]                 # demo g01: 1,200 a year
+    rows = {r.name: r for r in ed.range_rows}
+    rows["annual_cases"].low.value = "１，０００件"            # full-width, as typed in Japan
+    rows["annual_cases"].high.value = "1500"
+    assert on_disk(session)["ranges"]["annual_cases_low"] == 1000
+    assert on_disk(session)["ranges"]["annual_cases_high"] == 1500
+    rows["annual_cases"].low.value = str(cases + 1)          # above the likely value
+    assert "年間件数" in ed.error.value and "低 ≦ 見込み ≦ 高" in ed.error.value
+    assert on_disk(session)["ranges"]["annual_cases_low"] == 1000   # last valid state kept
+    rows["annual_cases"].low.value = ""                      # blank: no lower bound
+    assert on_disk(session)["ranges"]["annual_cases_low"] is None

@@ -34,6 +34,39 @@ def _ramp_values(text: str) -> list:
     return [to_number(p) for p in parts]
 
 
+RANGES = (("annual_cases", "field.annual_cases"), ("uptake", "field.uptake"),
+          ("initial_cost", "field.initial_cost_yen"), ("annual_cost", "field.annual_cost_yen"))
+
+
+def _bound_text(value) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _bound_value(text: str):
+    """Blank means "no range" (an exact value); anything else is validated by the model."""
+    return None if not text.strip() else to_number(text)
+
+
+class RangeRow:
+    """Low / high of one three-point estimate (the likely value is edited above)."""
+
+    def __init__(self, editor: Editor, name: str, label_key: str):
+        r = editor.work.ranges
+        self.name = name
+        self.low = editor.watch(W.Text(value=_bound_text(getattr(r, f"{name}_low")),
+                                       placeholder=editor.t("ui.range_blank"),
+                                       continuous_update=False, layout=W.Layout(width="10em")))
+        self.high = editor.watch(W.Text(value=_bound_text(getattr(r, f"{name}_high")),
+                                        placeholder=editor.t("ui.range_blank"),
+                                        continuous_update=False, layout=W.Layout(width="10em")))
+        self.widget = W.HBox([W.HTML(esc(editor.t(label_key)), layout=W.Layout(width="16em")),
+                              self.low, self.high])
+
+    def values(self) -> dict:
+        return {f"{self.name}_low": _bound_value(self.low.value),
+                f"{self.name}_high": _bound_value(self.high.value)}
+
+
 class FundingRow:
     def __init__(self, editor: Editor, source, index: int):
         self.index = index
@@ -88,12 +121,18 @@ class ImpactEditor(Editor):
                                       button_style="primary")
         self.render_button.on_click(lambda _b: self.render_now())
         self.render_out = W.HTML()
+        self.range_rows = [RangeRow(self, name, key) for name, key in RANGES]
+        range_head = W.HBox([W.HTML(f"<b>{esc(t(k))}</b>", layout=W.Layout(width=wd))
+                             for k, wd in (("ui.range_title", "16em"), ("ui.range_low", "10em"),
+                                           ("ui.range_high", "10em"))])
         head = W.HBox([W.HTML(f"<b>{esc(t(k))}</b>", layout=W.Layout(width=wd)) for k, wd in
                        (("report.funding", "22em"), ("field.rate", "6em"),
                         ("field.cap_yen", "10em"), ("field.eligible_share", "6em"))])
         self.body.children = [
             W.HTML(self.session_html()), self.uptake, self.ramp, self.system, self.initial,
-            self.annual, self.cost_source, head, *[r.widget for r in self.funding_rows], add,
+            self.annual, self.cost_source, range_head, *[r.widget for r in self.range_rows],
+            W.HTML(f'<p style="color:#666">{esc(t("ui.range_note"))}</p>'),
+            head, *[r.widget for r in self.funding_rows], add,
             W.HBox([self.render_button, self.render_out])]
 
     def session_html(self) -> str:
@@ -115,7 +154,8 @@ class ImpactEditor(Editor):
                    "annual_cost_yen": self.annual.value, "source": self.cost_source.value},
             funding=[{**self.work.funding[r.index].model_dump(), **r.values()}
                      if r.index < len(self.work.funding) else r.values()
-                     for r in self.funding_rows])
+                     for r in self.funding_rows],
+            ranges={k: v for row in self.range_rows for k, v in row.values().items()})
         return GroupWork.parse(data)
 
     def add_funding(self) -> None:
