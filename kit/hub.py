@@ -15,6 +15,7 @@ import datetime as _dt
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import sqlite3
@@ -328,5 +329,7 @@ def stop(session_dir: str | Path, wait_s: float = STOP_WAIT_S) -> bool:
     for pid in [_read_pid(folder / "proxy.pid"), state.get("proxy_pid"), *leftovers]:
         if pid:
             _terminate(pid, 10)
+    if str(state.get("runtime", "")).startswith("/tmp/kit-hub-"):
+        shutil.rmtree(state["runtime"], ignore_errors=True)       # the kernels' socket folder
     (folder / "state.json").unlink(missing_ok=True)
     return was_running
