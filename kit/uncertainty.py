@@ -25,6 +25,7 @@ duration (no implementation schedule), it only states the figure.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,18 +41,52 @@ PERCENTILES = (10, 50, 90)
 OUTPUTS = ("hours_saved", "cost_saved_yen", "npv_yen", "general_fund_yen")
 
 
+_GRID = np.linspace(0.0, 1.0, 4097)
+_ATOMS = 16384                      # equiprobable atoms per distribution
+
+
+@functools.lru_cache(maxsize=512)
+def _beta_atoms(alpha: float, beta: float) -> np.ndarray:
+    """beta(α, β) as ``_ATOMS`` equiprobable values: its quantiles at (k + ½)/_ATOMS.
+
+    The CDF is tabulated on ``_GRID`` (trapezoid rule; α, β ≥ 1 for PERT, so the density is
+    bounded) and inverted once per shape. Drawing is then one random index per value: no
+    search, no special function, exact to 1/16384 in probability.
+    """
+    pdf = _GRID ** (alpha - 1) * (1 - _GRID) ** (beta - 1)
+    cdf = np.concatenate(([0.0], np.cumsum((pdf[1:] + pdf[:-1]) / 2)))
+    cdf /= cdf[-1]
+    return np.interp((np.arange(_ATOMS) + 0.5) / _ATOMS, cdf, _GRID)
+
+
 def pert(rng: np.random.Generator, low, likely, high, size) -> np.ndarray:
-    """PERT draws (λ = 4) broadcast over arrays of low/likely/high; low == high -> constant."""
+    """PERT draws (λ = 4) broadcast over arrays of low/likely/high; low == high -> constant.
+
+    A PERT variable is ``low + (high − low) · B`` with ``B ~ beta(1 + 4(m−a)/(b−a),
+    1 + 4(b−m)/(b−a))``. ``B`` is drawn by inverse transform from a table of its quantiles
+    (one per distinct shape, :func:`_beta_atoms`), several times faster than numpy's beta
+    sampler and just as reproducible by seed.
+    """
     low, likely, high = np.broadcast_arrays(*(np.asarray(x, dtype=float)
                                               for x in (low, likely, high)))
     width = high - low
     if not np.any(width > 0):
         return np.broadcast_to(likely, size).astype(float)
     safe = np.where(width > 0, width, 1.0)
-    alpha = 1 + 4 * (likely - low) / safe
-    beta = 1 + 4 * (high - likely) / safe
-    draws = low + width * rng.beta(alpha, beta, size=size)
-    return np.where(width > 0, draws, likely)
+    alpha = np.round(1 + 4 * (likely - low) / safe, 9)
+    beta = np.round(1 + 4 * (high - likely) / safe, 9)
+    k = rng.integers(0, _ATOMS, size=size)
+    shapes = np.stack(np.broadcast_arrays(alpha, beta), axis=-1).reshape(-1, 2)
+    unique, which = np.unique(shapes, axis=0, return_inverse=True)
+    if len(unique) == 1:                     # one shape (always for a scalar input)
+        b = _beta_atoms(*unique[0])[k]
+    else:
+        b = np.empty(k.shape)
+        for j, (a_j, b_j) in enumerate(unique):
+            cols = np.nonzero(which.ravel() == j)[0]
+            b[..., cols] = _beta_atoms(a_j, b_j)[k[..., cols]]
+    draws = low + width * b
+    return draws if np.all(width > 0) else np.where(width > 0, draws, likely)
 
 
 def _range(name: str, likely: float, low: float | None, high: float | None):

@@ -152,3 +152,17 @@ def test_percentiles_ordered_any_seed(likely, down, up, seed):
         p10, p50, p90 = f.p(key)
         assert p10 <= p50 + 1e-6 and p50 <= p90 + 1e-6
     assert f.percentiles == uncertainty.monte_carlo(w, A, n=200, seed=seed).percentiles
+
+
+def test_pert_sampler_matches_the_beta_distribution():
+    """The table sampler draws the same PERT as numpy's beta sampler (mean (a+4m+b)/6)."""
+
+    rng = np.random.default_rng(7)
+    draws = uncertainty.pert(rng, 0.0, 3.0, 10.0, 400_000)
+    assert draws.mean() == pytest.approx((0 + 4 * 3 + 10) / 6, rel=0.005)    # 3.667
+    ref = 10 * np.random.default_rng(8).beta(1 + 4 * 3 / 10, 1 + 4 * 7 / 10, 400_000)
+    for q in (10, 50, 90):
+        assert np.percentile(draws, q) == pytest.approx(np.percentile(ref, q), rel=0.01)
+    assert draws.min() >= 0 and draws.max() <= 10
+    columns = uncertainty.pert(rng, [0.0, 5.0], [3.0, 5.0], [10.0, 5.0], (1000, 2))
+    assert (columns[:, 1] == 5.0).all()                  # a column without a range is exact
