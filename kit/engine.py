@@ -22,6 +22,7 @@ from jupyter_core.paths import jupyter_runtime_dir
 from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
+from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
 ENGINE_NAME = "kit_warm"
@@ -31,7 +32,8 @@ _KERNELS: dict[str, object] = {}
 def _kernel(kernel_name: str):
     from jupyter_client.manager import AsyncKernelManager
 
-    km = _KERNELS.get(kernel_name)
+    key = (os.getpid(), kernel_name)     # a forked worker never uses its parent's kernel
+    km = _KERNELS.get(key)
     if km is not None and run_sync(km.is_alive)():
         return km
     # local sockets, one path per worker process: no TCP ports to collide between workers
@@ -40,7 +42,7 @@ def _kernel(kernel_name: str):
     km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc",
                             ip=str(runtime / f"kit-{os.getpid()}-{uuid.uuid4().hex[:6]}"))
     run_sync(km.start_kernel)(extra_arguments=["--HistoryManager.enabled=False"])
-    _KERNELS[kernel_name] = km
+    _KERNELS[key] = km
     multiprocessing.util.Finalize(None, shutdown, exitpriority=10)
     return km
 
@@ -59,9 +61,9 @@ def _reset(km) -> None:
 
 
 def shutdown() -> None:
-    """Stop every warm kernel of this process."""
-    while _KERNELS:
-        _, km = _KERNELS.popitem()
+    """Stop every warm kernel this process started (not a parent's, after a fork)."""
+    for key in [k for k in _KERNELS if k[0] == os.getpid()]:
+        km = _KERNELS.pop(key)
         try:
             run_sync(km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - best effort at exit
@@ -77,18 +79,18 @@ class WarmKernelEngine(NBClientEngine):
                                  execution_timeout=None, **kwargs):
         km = _kernel(kernel_name)
         _reset(km)
+        kwargs = remove_args(["input_path"], **kwargs)      # as papermill's own engine
         safe = remove_args(["timeout", "startup_timeout"], **kwargs)
         final = merge_kwargs(safe, timeout=execution_timeout or kwargs.get("timeout"),
                              startup_timeout=start_timeout, kernel_name=kernel_name,
-                             log=nb_man.log if hasattr(nb_man, "log") else None,
+                             log=logger,
                              log_output=log_output, stdout_file=stdout_file,
                              stderr_file=stderr_file)
-        final = {k: v for k, v in final.items() if v is not None}
         client = PapermillNotebookClient(nb_man, km=km, **final)
         try:
             return client.execute()
         except BaseException:
-            _KERNELS.pop(kernel_name, None)
+            _KERNELS.pop((os.getpid(), kernel_name), None)
             try:
                 run_sync(km.shutdown_kernel)(now=True)
             except Exception:  # noqa: BLE001

@@ -30,7 +30,6 @@ KERNEL_TIMEOUT_S = 180
 RETRY_MARKERS = ("Address already in use", "Kernel didn't respond", "Kernel died",
                  "DeadKernelError", "Invalid Signature")
 log = logging.getLogger(__name__)
-_WARM_KERNEL = False   # set in batch workers: one warm kernel per worker (kit/engine.py)
 
 
 @dataclass(frozen=True)
@@ -52,10 +51,9 @@ def execute(template: Path, parameters: dict, output: Path | None = None):
     """
     import papermill
 
-    engine = None
-    if _WARM_KERNEL:
-        from .engine import register
-        engine = register()
+    from .engine import register
+
+    engine = register()          # one warm kernel per process, over local sockets
     return papermill.execute_notebook(
         str(template), str(output) if output else None, parameters=parameters,
         engine_name=engine, kernel_name="python3",
@@ -165,8 +163,6 @@ def render_survey(survey_file: str | Path, out_dir: str | Path, lang: str = "ja"
 
 def _render_one(session_dir: str, group: str, out_dir: str, lang: str | None) -> RenderResult:
     """Worker: render with one retry on kernel start-up collisions; never raises."""
-    global _WARM_KERNEL
-    _WARM_KERNEL = True
     for attempt in (1, 2):
         try:
             path = (render_summary(session_dir, out_dir, lang) if group == SUMMARY_ID
