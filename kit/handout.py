@@ -89,8 +89,7 @@ class Handout(DecisionSections):
     def key_figures_html(self) -> str:
         m = self.impact
         per_year = "／年" if self.lang == "ja" else " / year"
-        payback = (self.t("fig.not_recovered") if m.payback_years is None else
-                   f"{m.payback_years:.1f}{'年' if self.lang == 'ja' else ' years'}")
+
         T = m.horizon_years
         horizon = f"（{T}年）" if self.lang == "ja" else f" ({T} years)"
         rows = [
@@ -102,7 +101,8 @@ class Handout(DecisionSections):
                 "hours_saved", lambda v: f"{v:,.2f}{'人' if self.lang == 'ja' else ' FTE'}",
                 lambda v: v / self.assumptions.hours_per_fte)),
             ("fig.cost_saved", self.figure_range("cost_saved_yen", self.yen) + per_year),
-            ("fig.resident_hours_saved", self.hours(m.resident_hours_saved) + per_year),
+            ("fig.resident_hours_saved",
+             self.figure_range("resident_hours_saved", self.hours) + per_year),
             ("fig.lead_time", f"{m.lead_time_asis_days:,.1f} → {m.lead_time_tobe_days:,.1f}"
                               f"{'日' if self.lang == 'ja' else ' days'}"),
             ("fig.initial_cost", self.yen(m.initial_cost_yen)),
@@ -110,7 +110,7 @@ class Handout(DecisionSections):
             ("fig.subsidy", self.yen(m.subsidy_yen)),
             ("fig.general_fund", self.figure_range("general_fund_yen", self.yen) + horizon),
             ("fig.npv", self.figure_range("npv_yen", self.yen) + horizon),
-            ("fig.payback", payback),
+            ("fig.payback", self.figure_range("payback_years", self.years)),
         ]
         body = "".join(f'<tr><th>{self.t(k)}</th><td class="num">{v}</td></tr>'
                        for k, v in rows)

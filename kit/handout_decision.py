@@ -46,8 +46,18 @@ class DecisionSections:
     def ranged(self, values: tuple[float, float, float], fmt) -> str:
         """``P50（P10〜P90）`` — a forecast is never shown without its range."""
         p10, p50, p90 = values
+        if fmt(p10) == fmt(p90):               # no range entered for what drives this figure
+            if p50 == float("inf"):
+                return fmt(p50)
+            return f'{fmt(p50)} <span class="range">{self.t("dec.no_range")}</span>'
         return (f'{fmt(p50)} <span class="range">'
                 f'{self.t("dec.range", low=fmt(p10), high=fmt(p90))}</span>')
+
+    def years(self, value: float) -> str:
+        """Payback years; ``inf`` (not recovered within the horizon) in words."""
+        if value == float("inf"):
+            return self.t("fig.not_recovered")
+        return f"{value:.1f}{'年' if self.lang == 'ja' else ' years'}"
 
     def figure_range(self, output: str, fmt, transform=None) -> str:
         values = self.forecast.p(output)
@@ -64,9 +74,13 @@ class DecisionSections:
         for key, label, fmt in (("hours_saved", "fig.hours_saved", self.hours),
                                 ("cost_saved_yen", "fig.cost_saved", self.yen),
                                 ("npv_yen", "fig.npv", self.yen),
-                                ("general_fund_yen", "fig.general_fund", self.yen)):
+                                ("general_fund_yen", "fig.general_fund", self.yen),
+                                ("resident_hours_saved", "fig.resident_hours_saved",
+                                 self.hours),
+                                ("payback_years", "fig.payback", self.years)):
             p10, p50, p90 = f.p(key)
-            unit = per_year if key in ("hours_saved", "cost_saved_yen") else ""
+            unit = per_year if key in ("hours_saved", "cost_saved_yen",
+                                       "resident_hours_saved") else ""
             rows.append([self.t(label), fmt(p10), f"<b>{fmt(p50)}</b>", fmt(p90) + unit])
         bias = (self.t("dec.bias_on", capex=f"{uncertainty.OPTIMISM_BIAS_CAPEX:.0%}",
                        duration=f"{uncertainty.OPTIMISM_BIAS_DURATION:.0%}")

@@ -98,6 +98,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "err.render_failed": "グループ「{group}」の資料を作成できませんでした: {detail}",
         "msg.rendered": "{count}件の資料を作成しました: {path}",
         "msg.demo_next": "グループのノートブックを開くには: kit lab {session}",
+        "dec.no_range": "（幅の入力なし）",
         "ui.range_title": "見込みの幅（任意）", "ui.range_low": "低い場合", "ui.range_high": "高い場合",
         "ui.range_blank": "空欄=幅なし",
         "ui.range_note": "確信が持てない数値は、低い場合・高い場合を入れてください。資料には中央値"
@@ -516,6 +517,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "err.render_failed": "Could not render the handout of group '{group}': {detail}",
         "msg.rendered": "Rendered {count} handout(s): {path}",
         "msg.demo_next": "To open the groups' notebooks: kit lab {session}",
+        "dec.no_range": "(no range entered)",
         "ui.range_title": "Range (optional)", "ui.range_low": "low", "ui.range_high": "high",
         "ui.range_blank": "blank = exact",
         "ui.range_note": "Where you are unsure, give a low and a high value: the handout shows "

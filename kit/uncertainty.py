@@ -38,7 +38,8 @@ OPTIMISM_BIAS_CAPEX = 2.00       # upper bound, equipment/development (Green Boo
 OPTIMISM_BIAS_CAPEX_LOWER = 0.10
 OPTIMISM_BIAS_DURATION = 0.54
 PERCENTILES = (10, 50, 90)
-OUTPUTS = ("hours_saved", "cost_saved_yen", "npv_yen", "general_fund_yen")
+OUTPUTS = ("hours_saved", "cost_saved_yen", "npv_yen", "general_fund_yen",
+           "resident_hours_saved", "payback_years")
 
 
 _GRID = np.linspace(0.0, 1.0, 4097)
@@ -151,6 +152,10 @@ class _Model:
         self.asis = asis * exists * staff                                         # p·t
         self.share_after = np.array([s.share_tobe for s in steps], dtype=float) * staff  # p'
         self.dep, self.staff = dep & staff, staff
+        resident = np.array([s.actor.value in impact.RESIDENT for s in steps], dtype=bool)
+        self.res_asis = asis * exists * resident
+        self.res_share_after = np.array([s.share_tobe for s in steps], dtype=float) * resident
+        self.res_dep, self.resident = dep & resident, resident
         self.ramp = impact.uptake_by_year(work, assumptions)
         self.u0 = impact.group_uptake(work, assumptions)
         self.labour = assumptions.labour_cost_yen_per_hour
@@ -178,9 +183,34 @@ class _Model:
         c0 = c0 * self.uplift
         s = self.subsidy(c0)
         net = yearly * self.labour - ca[:, None]
+        res_saved = self.res_asis - minutes * self.res_share_after
+        resident = cases / 60 * (res_saved @ (self.resident & ~self.res_dep)
+                                 + uptake * (res_saved @ self.res_dep))
         return {"hours_saved": hours, "cost_saved_yen": hours * self.labour,
                 "npv_yen": -(c0 - s) + net @ self.disc,
-                "general_fund_yen": c0 + self.T * ca - s}
+                "general_fund_yen": c0 + self.T * ca - s,
+                "resident_hours_saved": resident,
+                "payback_years": payback(c0 - s, net)}
+
+
+def payback(initial_net: np.ndarray, net: np.ndarray) -> np.ndarray:
+    """Per draw, :func:`kit.impact.payback_years` vectorised: years until the undiscounted
+    cumulative net turns ≥ 0 (interpolated in that year); ``inf`` when not within T."""
+    rows = np.arange(net.shape[0])
+    cumulative = -initial_net[:, None] + np.cumsum(net, axis=1)
+    reached = cumulative >= 0
+    year = np.argmax(reached, axis=1)
+    before = np.where(year == 0, -initial_net, cumulative[rows, np.maximum(year - 1, 0)])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        within = year + (-before) / net[rows, year]
+    out = np.where(reached.any(axis=1), within, np.inf)
+    return np.where(initial_net <= 0, 0.0, out)
+
+
+def _percentiles(output: str, values: np.ndarray) -> tuple[float, float, float]:
+    # payback may be inf ("not recovered"): take observed values, never interpolate with inf
+    method = "inverted_cdf" if output == "payback_years" else "linear"
+    return tuple(float(x) for x in np.percentile(values, PERCENTILES, method=method))
 
 
 @dataclass(frozen=True)
@@ -217,7 +247,7 @@ def monte_carlo(work: GroupWork, assumptions: Assumptions, n: int = 10_000,
     draws = [pert(rng, *getattr(inp, k), n)
              for k in ("cases", "uptake", "initial_cost", "annual_cost")]
     out = model.evaluate(minutes, *draws)
-    pct = {k: tuple(float(x) for x in np.percentile(v, PERCENTILES)) for k, v in out.items()}
+    pct = {k: _percentiles(k, v) for k, v in out.items()}
     return Forecast(n=n, seed=seed, percentiles=pct, samples=out,
                     optimism_bias=bool(work.optimism_bias),
                     uncertain_inputs=len(inp.named()))

@@ -98,7 +98,7 @@ def test_key_figures_show_ranges(session):
     p10, p50, p90 = h.forecast.p("hours_saved")
     assert p10 < p50 < p90 and p10 < 1000 * 4 / 60 + 75 < p90
     # costs have no range: P10 = P50 = P90 = 2,000,000 + 5 × 100,000 − 1,000,000
-    assert "1,500,000円  （P10〜P90: 1,500,000円〜1,500,000円）" in text
+    assert "1,500,000円  （幅の入力なし）" in text
 
 
 def test_funding_section_by_hand(session):

@@ -43,8 +43,18 @@ def test_collapsed_ranges_equal_impact():
     f = uncertainty.monte_carlo(w, A, n=50)
     assert f.uncertain_inputs == 0
     for key, exact in (("hours_saved", m.hours_saved), ("cost_saved_yen", m.cost_saved_yen),
-                       ("npv_yen", m.npv_yen), ("general_fund_yen", m.general_fund_yen)):
+                       ("npv_yen", m.npv_yen), ("general_fund_yen", m.general_fund_yen),
+                       ("resident_hours_saved", m.resident_hours_saved),
+                       ("payback_years", np.inf if m.payback_years is None
+                        else m.payback_years)):
         assert f.p(key) == pytest.approx((exact, exact, exact), rel=1e-12, abs=1e-6)
+
+
+def test_payback_by_hand_and_never():
+    """1,200,000 to recover at 375,000 a year: 3.2 years; at 0 a year: never (inf)."""
+    initial = np.array([1_200_000.0, 1_200_000.0, -5.0])
+    net = np.array([[375_000.0] * 5, [0.0] * 5, [10.0] * 5])
+    assert uncertainty.payback(initial, net).tolist() == [3.2, np.inf, 0.0]
 
 
 def test_ranges_give_ordered_percentiles_and_same_seed_same_result():
@@ -166,3 +176,19 @@ def test_pert_sampler_matches_the_beta_distribution():
     assert draws.min() >= 0 and draws.max() <= 10
     columns = uncertainty.pert(rng, [0.0, 5.0], [3.0, 5.0], [10.0, 5.0], (1000, 2))
     assert (columns[:, 1] == 5.0).all()                  # a column without a range is exact
+
+
+def test_collapsed_demo_payback_and_resident_hours_equal_impact(demo_session):
+    from kit import store
+
+    session = store.load_session(demo_session)
+    w = store.load_work(demo_session, "g01")
+    exact_steps = [s.model_copy(update={"minutes_after_low": None, "minutes_after_high": None})
+                   for s in w.steps]
+    w = w.model_copy(update={"steps": exact_steps})
+    m = impact.compute(w, session.assumptions)
+    f = uncertainty.monte_carlo(w, session.assumptions, n=20)
+    assert m.payback_years is not None and 0 < m.payback_years < 5
+    assert f.p("payback_years") == pytest.approx((m.payback_years,) * 3, rel=1e-9)
+    assert f.p("resident_hours_saved") == pytest.approx((m.resident_hours_saved,) * 3,
+                                                        rel=1e-9)
