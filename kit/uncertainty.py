@@ -171,21 +171,30 @@ class _Model:
             total += amount if cap is None else np.minimum(amount, cap)
         return np.minimum(total, c0)
 
+    def _per_case(self) -> tuple[np.ndarray, np.ndarray]:
+        """Minutes saved per case = ``base − minutes @ weights``, for the four sums the
+        model needs (staff fixed, staff online, resident fixed, resident online): one matrix
+        product over the draws instead of a draws × steps temporary per sum."""
+        masks = np.stack([self.staff & ~self.dep, self.dep,
+                          self.resident & ~self.res_dep, self.res_dep], axis=1).astype(float)
+        asis = np.where(self.resident[:, None], self.res_asis[:, None], self.asis[:, None])
+        after = np.where(self.resident[:, None], self.res_share_after[:, None],
+                         self.share_after[:, None])
+        return (asis * masks).sum(axis=0), after * masks
+
     def evaluate(self, minutes, cases, uptake, c0, ca) -> dict[str, np.ndarray]:
         """``minutes``: draws × steps; the others: one value per draw."""
-        saved_per_case = self.asis - minutes * self.share_after      # draws × steps, minutes
-        fixed = cases / 60 * (saved_per_case @ (self.staff & ~self.dep))
-        online = cases / 60 * (saved_per_case @ self.dep)
+        base, weights = self._per_case()
+        per_case = base - minutes @ weights                    # draws × 4, minutes per case
+        fixed, online, res_fixed, res_online = (cases / 60 * per_case[:, j] for j in range(4))
         shift = uptake - self.u0
         hours = fixed + uptake * online
+        resident = res_fixed + uptake * res_online
         ramp = np.clip(self.ramp[None, :] + shift[:, None], 0, 1)
         yearly = fixed[:, None] + ramp * online[:, None]
         c0 = c0 * self.uplift
         s = self.subsidy(c0)
         net = yearly * self.labour - ca[:, None]
-        res_saved = self.res_asis - minutes * self.res_share_after
-        resident = cases / 60 * (res_saved @ (self.resident & ~self.res_dep)
-                                 + uptake * (res_saved @ self.res_dep))
         return {"hours_saved": hours, "cost_saved_yen": hours * self.labour,
                 "npv_yen": -(c0 - s) + net @ self.disc,
                 "general_fund_yen": c0 + self.T * ca - s,
