@@ -31,3 +31,19 @@ def demo_copy(demo_session, tmp_path) -> Path:
     dest = tmp_path / "session"
     shutil.copytree(demo_session, dest)
     return dest
+
+
+CHROMIUM = "/usr/bin/chromium"          # Debian's chromium; Playwright's own download fails here
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian chromium for every browser test (a fresh context per page)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()

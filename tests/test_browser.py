@@ -24,9 +24,6 @@ from kit.model import STAFF_ACTORS
 from kit.widgets import app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 NEWS_OFF = {"fetchNews": "false", "checkForUpdates": False}
 
 
@@ -90,16 +87,6 @@ def env(root) -> dict:
                      ("MPLCONFIGDIR", "mpl")):
         env[var] = str(home / sub)
     return env
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def _staff_row(session: Path, group: str) -> int:

@@ -20,9 +20,6 @@ from kit.demo import build_demo
 from kit.model import STAFF_ACTORS
 from kit.widgets.as_is import AsIsEditor
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "kumamon-2026"
 
 
@@ -117,16 +114,6 @@ def room(tmp_path_factory):
         for k, v in saved.items():
             os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
         assert not [p for p in pids if p and hub.alive(p)]      # everything it started
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def _login(browser, url: str, user: str, password: str):

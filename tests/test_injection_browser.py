@@ -110,36 +110,32 @@ def test_payloads_are_escaped_text_in_the_html(hostile):
 
 
 @pytest.mark.browser
-def test_browser_runs_no_script_and_makes_no_request(hostile):
-    sync_api = pytest.importorskip("playwright.sync_api")
+def test_browser_runs_no_script_and_makes_no_request(hostile, browser):
     _, placed, html_file = hostile
     url = html_file.as_uri()
     requests = []
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        try:
-            page = browser.new_page()
-            page.on("request", lambda r: requests.append(r.url))
-            dialogs = []
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(url, wait_until="load")
-            page.wait_for_timeout(300)
-            state = page.evaluate("""() => ({
-                pwned: window.__pwned === undefined ? null : window.__pwned,
-                title: document.title,
-                scripts: document.scripts.length,
-                handlers: [...document.querySelectorAll('*')].flatMap(e =>
-                    [...e.attributes].filter(a => a.name.startsWith('on')).map(a => a.name)),
-                jsLinks: [...document.querySelectorAll('[href]')].filter(e =>
-                    e.getAttribute('href').trim().toLowerCase().startsWith('javascript')).length,
-                body: document.body.innerText})""")
-            for link in page.query_selector_all("a"):     # clicking any link runs nothing
-                link.click(no_wait_after=True)
-            pwned_after_clicks = page.evaluate("window.__pwned === undefined")
-        finally:
-            browser.close()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.on("request", lambda r: requests.append(r.url))
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(url, wait_until="load")
+        page.wait_for_timeout(300)
+        state = page.evaluate("""() => ({
+            pwned: window.__pwned === undefined ? null : window.__pwned,
+            title: document.title,
+            scripts: document.scripts.length,
+            handlers: [...document.querySelectorAll('*')].flatMap(e =>
+                [...e.attributes].filter(a => a.name.startsWith('on')).map(a => a.name)),
+            jsLinks: [...document.querySelectorAll('[href]')].filter(e =>
+                e.getAttribute('href').trim().toLowerCase().startsWith('javascript')).length,
+            body: document.body.innerText})""")
+        for link in page.query_selector_all("a"):     # clicking any link runs nothing
+            link.click(no_wait_after=True)
+        pwned_after_clicks = page.evaluate("window.__pwned === undefined")
+    finally:
+        context.close()
     assert state["pwned"] is None and pwned_after_clicks and dialogs == []
     assert not re.fullmatch(r"X\d+", state["title"]) and "<script>" in state["title"]
     assert state["scripts"] == 0 and state["handlers"] == [] and state["jsLinks"] == 0
