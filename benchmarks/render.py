@@ -1,7 +1,8 @@
 """Render 12 groups with ``kit render`` and with the naive loop, side by side in one run.
 
-The naive loop is what a facilitator would script by hand: per group, the ``papermill`` CLI
-then the ``jupyter nbconvert`` CLI. Both produce the same offline handout template.
+The naive loop is what a facilitator would script by hand: per group and for the session
+summary, the ``papermill`` CLI then the ``jupyter nbconvert`` CLI. Both produce the same
+handouts with the same offline template; ``kit render`` renders the summary too.
 Prints both times and, as its last line, ``render_ratio: <kit time / naive time>``
 (target ≤ 0.25).
 
@@ -41,12 +42,16 @@ def make_session(dest: Path, n_groups: int) -> Path:
 
 
 def naive(session: Path, out: Path) -> float:
+    """Per group, then for the summary: the papermill CLI, then the nbconvert CLI."""
     out.mkdir(parents=True, exist_ok=True)
+    jobs = [(report.GROUP_TEMPLATE, group, ["-p", "group_id", group])
+            for group in store.load_session(session).groups]
+    jobs.append((report.SUMMARY_TEMPLATE, "session_summary", []))
     start = time.perf_counter()
-    for group in store.load_session(session).groups:
-        nb = out / f"{group}.ipynb"
-        subprocess.run([str(BIN / "papermill"), str(report.GROUP_TEMPLATE), str(nb),
-                        "-p", "session_dir", str(session), "-p", "group_id", group,
+    for template, name, extra in jobs:
+        nb = out / f"{name}.ipynb"
+        subprocess.run([str(BIN / "papermill"), str(template), str(nb),
+                        "-p", "session_dir", str(session), *extra,
                         "-p", "lang", "ja", "--no-progress-bar"],
                        check=True, capture_output=True)
         subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html",
@@ -76,12 +81,13 @@ def main() -> None:
         session = make_session(Path(tmp) / "session", args.groups)
         t_kit = kit_render(session, Path(tmp) / "kit", args.jobs)
         n_kit = len(list((Path(tmp) / "kit").glob("b*.html")))
-        print(f"kit render: {args.groups} groups in {t_kit:.1f} s "
-              f"({t_kit / args.groups:.2f} s per group, {n_kit} handouts)")
+        n_kit += (Path(tmp) / "kit" / report.SUMMARY_FILE).is_file()
+        print(f"kit render: {args.groups} groups + summary in {t_kit:.1f} s "
+              f"({n_kit} files)")
         t_naive = naive(session, Path(tmp) / "naive")
         n_naive = len(list((Path(tmp) / "naive").glob("*.html")))
-        print(f"naive loop: {args.groups} groups in {t_naive:.1f} s "
-              f"({t_naive / args.groups:.2f} s per group, {n_naive} handouts)")
+        print(f"naive loop: {args.groups} groups + summary in {t_naive:.1f} s "
+              f"({n_naive} files)")
     print(f"render_ratio: {t_kit / t_naive:.3f}")
 
 
