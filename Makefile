@@ -23,7 +23,7 @@ $(HUB_PROXY): hub/package.json hub/package-lock.json
 
 setup: $(STAMP) $(HUB_PROXY)
 
-demo: setup
+demo: $(STAMP)          # the demo needs no JupyterHub proxy, so no Node.js either
 	$(BIN)/kit demo --out demo_out
 
 sysdeps:

@@ -38,9 +38,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Debian chromium for every browser test (a fresh context per page)."""
+    """A headless Debian chromium for a module's browser tests (a fresh context per page).
+
+    Module scope on purpose: Playwright's sync API keeps an asyncio loop current in this
+    thread while it runs, and code under test that schedules on "the running loop" (the
+    widgets' debouncer) would wait on it forever in later modules."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
