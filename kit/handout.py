@@ -160,9 +160,8 @@ class Handout(DecisionSections):
         for phase, key in ((Phase.quick_win, "report.quick_wins"),
                            (Phase.redesign, "report.redesign")):
             steps = [s for s in self.work.steps if s.changed and s.phase == phase]
-            total = float(df.loc[[s.id for s in steps], "hours_saved"].where(
-                df.loc[[s.id for s in steps], "staff"], 0).sum()) if steps else 0.0
-            parts.append(f"<h3>{self.t(key)}: {self.hours(total)}"
+            total = self.figure_range(f"{phase.value}_hours_saved", self.hours)
+            parts.append(f"<h3>{self.t(key)}: {total}"
                          f"{'／年' if L == 'ja' else ' / year'}</h3>")
             if not steps:
                 parts.append(f'<p>{self.t("report.no_changes")}</p>')

@@ -39,7 +39,8 @@ OPTIMISM_BIAS_CAPEX_LOWER = 0.10
 OPTIMISM_BIAS_DURATION = 0.54
 PERCENTILES = (10, 50, 90)
 OUTPUTS = ("hours_saved", "cost_saved_yen", "npv_yen", "general_fund_yen",
-           "resident_hours_saved", "payback_years")
+           "resident_hours_saved", "payback_years", "quick_win_hours_saved",
+           "redesign_hours_saved")
 
 
 _GRID = np.linspace(0.0, 1.0, 4097)
@@ -156,6 +157,7 @@ class _Model:
         self.res_asis = asis * exists * resident
         self.res_share_after = np.array([s.share_tobe for s in steps], dtype=float) * resident
         self.res_dep, self.resident = dep & resident, resident
+        self.quick = np.array([s.phase.value == "quick_win" for s in steps], dtype=bool)
         self.ramp = impact.uptake_by_year(work, assumptions)
         self.u0 = impact.group_uptake(work, assumptions)
         self.labour = assumptions.labour_cost_yen_per_hour
@@ -172,11 +174,14 @@ class _Model:
         return np.minimum(total, c0)
 
     def _per_case(self) -> tuple[np.ndarray, np.ndarray]:
-        """Minutes saved per case = ``base − minutes @ weights``, for the four sums the
-        model needs (staff fixed, staff online, resident fixed, resident online): one matrix
-        product over the draws instead of a draws × steps temporary per sum."""
+        """Minutes saved per case = ``base − minutes @ weights``, for the sums the model
+        needs (staff fixed, staff online, resident fixed, resident online, and the staff
+        sums of the quick-win steps): one matrix product over the draws instead of a
+        draws × steps temporary per sum."""
         masks = np.stack([self.staff & ~self.dep, self.dep,
-                          self.resident & ~self.res_dep, self.res_dep], axis=1).astype(float)
+                          self.resident & ~self.res_dep, self.res_dep,
+                          self.staff & ~self.dep & self.quick, self.dep & self.quick],
+                         axis=1).astype(float)
         asis = np.where(self.resident[:, None], self.res_asis[:, None], self.asis[:, None])
         after = np.where(self.resident[:, None], self.res_share_after[:, None],
                          self.share_after[:, None])
@@ -185,11 +190,13 @@ class _Model:
     def evaluate(self, minutes, cases, uptake, c0, ca) -> dict[str, np.ndarray]:
         """``minutes``: draws × steps; the others: one value per draw."""
         base, weights = self._per_case()
-        per_case = base - minutes @ weights                    # draws × 4, minutes per case
-        fixed, online, res_fixed, res_online = (cases / 60 * per_case[:, j] for j in range(4))
+        per_case = base - minutes @ weights                    # draws × 6, minutes per case
+        fixed, online, res_fixed, res_online, qw_fixed, qw_online = (
+            cases / 60 * per_case[:, j] for j in range(6))
         shift = uptake - self.u0
         hours = fixed + uptake * online
         resident = res_fixed + uptake * res_online
+        quick = qw_fixed + uptake * qw_online
         ramp = np.clip(self.ramp[None, :] + shift[:, None], 0, 1)
         yearly = fixed[:, None] + ramp * online[:, None]
         c0 = c0 * self.uplift
@@ -199,7 +206,8 @@ class _Model:
                 "npv_yen": -(c0 - s) + net @ self.disc,
                 "general_fund_yen": c0 + self.T * ca - s,
                 "resident_hours_saved": resident,
-                "payback_years": payback(c0 - s, net)}
+                "payback_years": payback(c0 - s, net),
+                "quick_win_hours_saved": quick, "redesign_hours_saved": hours - quick}
 
 
 def payback(initial_net: np.ndarray, net: np.ndarray) -> np.ndarray:

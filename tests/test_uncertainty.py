@@ -45,6 +45,8 @@ def test_collapsed_ranges_equal_impact():
     for key, exact in (("hours_saved", m.hours_saved), ("cost_saved_yen", m.cost_saved_yen),
                        ("npv_yen", m.npv_yen), ("general_fund_yen", m.general_fund_yen),
                        ("resident_hours_saved", m.resident_hours_saved),
+                       ("quick_win_hours_saved", m.quick_win_hours_saved),
+                       ("redesign_hours_saved", m.redesign_hours_saved),
                        ("payback_years", np.inf if m.payback_years is None
                         else m.payback_years)):
         assert f.p(key) == pytest.approx((exact, exact, exact), rel=1e-12, abs=1e-6)
@@ -191,4 +193,8 @@ def test_collapsed_demo_payback_and_resident_hours_equal_impact(demo_session):
     assert m.payback_years is not None and 0 < m.payback_years < 5
     assert f.p("payback_years") == pytest.approx((m.payback_years,) * 3, rel=1e-9)
     assert f.p("resident_hours_saved") == pytest.approx((m.resident_hours_saved,) * 3,
+                                                        rel=1e-9)
+    assert f.p("quick_win_hours_saved") == pytest.approx((m.quick_win_hours_saved,) * 3,
+                                                         rel=1e-9)
+    assert f.p("redesign_hours_saved") == pytest.approx((m.redesign_hours_saved,) * 3,
                                                         rel=1e-9)
