@@ -201,8 +201,11 @@ class DecisionSections:
     def roadmap_html(self) -> str:
         from . import charts_decision as cd
         phases = selection.phase_totals(self.work, self.assumptions)
-        rows = [[self.t(f"dec.phase_n.{p}"), str(int(r["steps"])), self.hours(r["hours_saved"]),
-                 self.yen(r["cost_saved_yen"])] for p, r in phases.iterrows()]
+        labour = self.assumptions.labour_cost_yen_per_hour
+        rows = [[self.t(f"dec.phase_n.{p}"), str(int(r["steps"])),
+                 self.figure_range(f"{p}_hours_saved", self.hours),
+                 self.figure_range(f"{p}_hours_saved", self.yen, lambda v: v * labour)]
+                for p, r in phases.iterrows()]
         headers = [self.t("dec.phase"), self.t("dec.steps_changed"),
                    self.t("fig.hours_saved") + self.t("dec.per_year"),
                    self.t("fig.cost_saved") + self.t("dec.per_year")]
