@@ -1,29 +1,19 @@
 """The sections of a group's handout as HTML fragments, built from the workspace on disk.
 
-Every piece of user text goes through :func:`esc` (``html.escape``); numbers are formatted
+Every piece of user text goes through :func:`kit.fragments.esc` (``html.escape``); numbers are formatted
 by :mod:`kit.i18n`. The report notebook calls one method per section; the methods display
 the HTML so that nbconvert exports it as-is (no code, no widgets).
 """
 
 from __future__ import annotations
 
-import base64
-import html
 from pathlib import Path
 
 from . import i18n, impact, store
+from .fragments import esc, figure_html
+from .fragments import table as _table
 from .handout_decision import DecisionSections
 from .model import Phase
-
-
-def esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _table(headers: list[str], rows: list[list[str]], cls: str = "") -> str:
-    head = "".join(f"<th>{h}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _num(x: float, digits: int = 0) -> str:
@@ -141,14 +131,10 @@ class Handout(DecisionSections):
 
     def _flow_img(self, view: str) -> str:
         """The swimlane flow chart (As-Is or To-Be) as an embedded PNG."""
-        from . import charts
         from .charts_flow import swimlane
 
-        fig = swimlane(self.work, self.assumptions, self.lang, view=view)
-        title = esc(fig._suptitle.get_text() if fig._suptitle else view)
-        data = base64.b64encode(charts.figure_to_png_bytes(fig)).decode("ascii")
-        return (f'<figure class="chart flow"><img alt="{title}" '
-                f'src="data:image/png;base64,{data}"/></figure>')
+        return figure_html(swimlane(self.work, self.assumptions, self.lang, view=view),
+                           "chart flow")
 
     def changes_html(self) -> str:
         df = impact.step_table(self.work, self.impact.uptake).set_index("id")
@@ -181,11 +167,7 @@ class Handout(DecisionSections):
         from . import charts
         figures = charts.all_figures(self.work, self.assumptions, self.lang)
         parts = [f'<section class="charts"><h2>{self.t("report.charts")}</h2>']
-        for name, fig in figures.items():
-            title = esc(fig.axes[0].get_title() if fig.axes else name)
-            data = base64.b64encode(charts.figure_to_png_bytes(fig)).decode("ascii")
-            parts.append(f'<figure class="chart"><img alt="{title}" '
-                         f'src="data:image/png;base64,{data}"/></figure>')
+        parts += [figure_html(fig) for fig in figures.values()]
         parts.append("</section>")
         return "".join(parts)
 

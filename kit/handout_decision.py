@@ -7,33 +7,16 @@ the same workspace gives the same handout).
 
 from __future__ import annotations
 
-import base64
 import functools
-import html
 
 from . import followup, i18n, selection, uncertainty
+from .fragments import esc as _esc
+from .fragments import figure_html as _img
+from .fragments import table as _table
 
 SEED = 20261126
 DRAWS = 10_000
 SCENARIO_DRAWS = 2_000
-
-
-def _esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _table(headers: list[str], rows: list[list[str]], cls: str) -> str:
-    head = "".join(f"<th>{h}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def _img(fig) -> str:
-    from .charts import figure_to_png_bytes
-    title = (fig.axes[0].get_title("left") or fig.axes[0].get_title()) if fig.axes else ""
-    data = base64.b64encode(figure_to_png_bytes(fig)).decode("ascii")
-    return (f'<figure class="chart"><img alt="{_esc(title)}" '
-            f'src="data:image/png;base64,{data}"/></figure>')
 
 
 class DecisionSections:

@@ -13,6 +13,8 @@ import pandas as pd
 
 from . import i18n, impact, store
 from .exceptions import KitError
+from .fragments import esc
+from .fragments import table as _table
 
 COLUMNS = ["group_id", "theme", "steps", "tobe_changes", "systems_scored", "impact_computed",
            "hours_saved", "general_fund_yen", "last_saved", "revision", "status"]
@@ -45,8 +47,6 @@ def progress(session_dir: str | Path) -> pd.DataFrame:
 
 def progress_html(session_dir: str | Path, lang: str = "ja") -> str:
     """The overview as an escaped HTML table (for the facilitator's widget)."""
-    from .handout import _table, esc
-
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     yes, no = i18n.label("bool", True, lang), i18n.label("bool", False, lang)
     rows = []

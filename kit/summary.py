@@ -4,7 +4,7 @@ Read from the workspaces on disk, like :class:`kit.handout.Handout` for one grou
 whose workspace cannot be read is named and left out of the totals; the others still count.
 Hours saved carry their P10–P90 range when :mod:`kit.uncertainty` is available and the group
 gave three-point estimates (per-draw sums give the city's range). Quick wins come first.
-Every piece of user text goes through :func:`kit.handout.esc`.
+Every piece of user text goes through :func:`kit.fragments.esc`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import numpy as np
 
 from . import i18n, impact, store
 from .exceptions import KitError
-from .handout import _table, esc
+from .fragments import esc
+from .fragments import table as _table
 from .model import Phase
 
 DRAWS = 2000
@@ -175,8 +176,8 @@ class Summary:
                                  if g.impact.hours_saved > 0 else 0.0)} for g in self.groups]
 
     def matrix_html(self) -> str:
+        from .fragments import figure_html
         from .survey_charts import impact_effort
-        from .survey_report import figure_html
         fig = impact_effort(self.matrix_points(), self.lang)
         return (f'<section class="charts"><h2>{self.t("summary.matrix")}</h2>'
                 f'{figure_html(fig)}</section>')

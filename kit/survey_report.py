@@ -2,26 +2,16 @@
 
 Built only from the privacy-safe :class:`kit.survey.Analysis`: hidden sections appear as
 "その他" (or not at all), names never, free text only masked. Every text goes through
-:func:`kit.handout.esc`.
+:func:`kit.fragments.esc`.
 """
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
 from . import i18n, survey
-from .handout import _table, esc
-
-
-def figure_html(fig) -> str:
-    """A matplotlib figure as an embedded PNG ``<figure>`` (no external file)."""
-    from .charts import figure_to_png_bytes
-
-    title = esc(fig.axes[0].get_title() if fig.axes else "")
-    data = base64.b64encode(figure_to_png_bytes(fig)).decode("ascii")
-    return (f'<figure class="chart"><img alt="{title}" '
-            f'src="data:image/png;base64,{data}"/></figure>')
+from .fragments import esc, figure_html
+from .fragments import table as _table
 
 
 def _fmt(x: float, digits: int = 0) -> str:

@@ -87,10 +87,8 @@ class AsIsEditor(Editor):
     # -- structure edits -------------------------------------------------------------------
     def _restructure(self, change) -> None:
         """Apply a change to the step list of the current (valid) edit, then redraw rows."""
-        try:
-            base = self.collect()
-        except InputError as exc:
-            self.show_error(exc.message(self.lang))
+        base = self.valid_edit()
+        if base is None:
             return
         steps = list(base.steps)
         change(steps)

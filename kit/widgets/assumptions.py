@@ -166,11 +166,8 @@ class ImpactEditor(Editor):
         self._edit_funding(lambda funding: funding.pop(index))
 
     def _edit_funding(self, change) -> None:
-        from ..exceptions import InputError
-        try:
-            base = self.collect()
-        except InputError as exc:
-            self.show_error(exc.message(self.lang))
+        base = self.valid_edit()
+        if base is None:
             return
         funding = [f.model_dump() for f in base.funding]
         change(funding)

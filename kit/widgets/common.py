@@ -10,9 +10,9 @@ by the store (ConflictError): the editor says so and offers to reload; it never 
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import datetime as _dt
-import html
 import logging
 import os
 import threading
@@ -23,6 +23,7 @@ import ipywidgets as W
 
 from .. import i18n, impact, store
 from ..exceptions import ConflictError, InputError, KitError
+from ..fragments import esc
 from ..model import GroupWork
 from .live import ChartPanel
 
@@ -35,8 +36,6 @@ except ValueError:
     WATCH_S = 3.0
 
 
-def esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
 
 
 class Debouncer:
@@ -151,7 +150,7 @@ def message_html(text: str, kind: str) -> str:
             f"{esc(text)}</div>")
 
 
-class Editor:
+class Editor(abc.ABC):
     """Base of the section editors: workspace, status line, reload, debounced save, figures.
 
     Subclasses implement ``build()`` (lay out their widgets from ``self.work``) and
@@ -225,21 +224,28 @@ class Editor:
             self._quiet -= 1
 
     # -- subclass hooks --------------------------------------------------------------------
+    @abc.abstractmethod
     def build(self) -> None:
-        raise NotImplementedError
+        """Lay out the section's widgets from ``self.work``."""
 
+    @abc.abstractmethod
     def collect(self) -> GroupWork:
-        raise NotImplementedError
+        """The edited workspace from the widgets (model validation raises InputError)."""
 
     # -- the edit cycle --------------------------------------------------------------------
-    def changed(self) -> None:
-        """A widget changed: validate, show figures and charts at once, save after a pause."""
+    def valid_edit(self) -> GroupWork | None:
+        """The current edit if it is valid; else the message is shown inline and None."""
         try:
-            work = self.collect()
+            return self.collect()
         except InputError as exc:
             self.show_error(exc.message(self.lang))
-            return
-        self.apply(work)
+            return None
+
+    def changed(self) -> None:
+        """A widget changed: validate, show figures and charts at once, save after a pause."""
+        work = self.valid_edit()
+        if work is not None:
+            self.apply(work)
 
     def apply(self, work: GroupWork, rebuild: bool = False) -> None:
         """Show ``work`` (already valid) and schedule its save."""

@@ -11,7 +11,8 @@ import ipywidgets as W
 
 from .. import i18n
 from ..exceptions import KitError
-from ..handout import _table, esc
+from ..fragments import esc
+from ..fragments import table as _table
 
 
 class GroupingPanel:

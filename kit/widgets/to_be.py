@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ..exceptions import InputError
 from ..model import Actor, GroupWork, Step
 from .common import Editor, dropdown, esc, number_box
 
@@ -95,20 +94,16 @@ class ToBeEditor(Editor):
         return m
 
     def add_step(self) -> None:
-        try:
-            base = self.collect()
-        except InputError as exc:
-            self.show_error(exc.message(self.lang))
+        base = self.valid_edit()
+        if base is None:
             return
         step = Step(name=self.t("ui.new_step_name", n=len(base.steps) + 1), is_new=True,
                     actor=Actor.back_office, minutes=0.0, minutes_after=0.0)
         self.apply(base.model_copy(update={"steps": list(base.steps) + [step]}), rebuild=True)
 
     def delete(self, step_id: str) -> None:
-        try:
-            base = self.collect()
-        except InputError as exc:
-            self.show_error(exc.message(self.lang))
+        base = self.valid_edit()
+        if base is None:
             return
         steps = [s for s in base.steps if s.id != step_id]
         self.apply(base.model_copy(update={"steps": steps}), rebuild=True)
