@@ -88,6 +88,8 @@ def test_numbers_and_labels_match_the_workspace(rendered):
     assert i18n.fmt_yen(f.p("npv_yen")[1]) in text
     assert i18n.fmt_yen(m.subsidy_yen) in text
     assert text.count("data:image/png;base64,") >= 4
+    for title in ("手順別の所要時間（分/件）", "業務フロー（現状）", "業務フロー（見直し後）"):
+        assert f'alt="{title}"' in text                 # every chart says what it shows
 
 
 def test_english_switch(demo_session, tmp_path):
