@@ -18,7 +18,7 @@ os.environ.setdefault("KIT_DEMO_DIR", str(_HOME / "demo"))
 @pytest.fixture(scope="session")
 def demo_session(tmp_path_factory) -> Path:
     """The bundled demo session, built once per test run (read-only for tests)."""
-    from kit.demo import build_demo
+    from kit.workspace.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "session"
     build_demo(path)

@@ -17,8 +17,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from kit import hub
-from kit.demo import build_demo
+from kit.serve import hub
+from kit.workspace.demo import build_demo
 
 
 def rss_mb(pid: int) -> float:

@@ -1,4 +1,4 @@
-"""Interaction latency of the As-Is editor on a 40-step workflow (DESIGN §9: median ≤ 100 ms).
+"""Interaction latency of the As-Is editor on a 40-step workflow (docs/quality.md: median ≤ 100 ms).
 
 Measures, like a participant typing a new minutes value into one step: from the widget value
 change to the updated key figures and the re-drawn charts (minutes by step, hours by actor).
@@ -15,10 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from kit import store
-from kit.demo import build_demo
-from kit.model import Step
+from kit.domain.model import Step
+from kit.io import store
 from kit.widgets.as_is import AsIsEditor
+from kit.workspace.demo import build_demo
 
 N_STEPS = 40
 EDITS = 60

@@ -1,4 +1,4 @@
-"""Monte Carlo of 10,000 draws on a 40-step workflow (DESIGN §9: target <= 50 ms).
+"""Monte Carlo of 10,000 draws on a 40-step workflow (docs/quality.md: target <= 50 ms).
 
 Every step has a three-point To-Be minutes estimate and every group-level input (cases,
 uptake, initial and annual cost) has a range: the worst case for the sampler. Prints the
@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kit import uncertainty  # noqa: E402
-from kit.model import Assumptions, GroupWork  # noqa: E402
+from kit.domain import uncertainty  # noqa: E402
+from kit.domain.model import Assumptions, GroupWork  # noqa: E402
 
 ACTORS = ("counter", "back_office", "approver", "resident", "system")
 

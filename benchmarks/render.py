@@ -22,8 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kit import report, store  # noqa: E402
-from kit.demo import build_demo  # noqa: E402
+from kit.io import store  # noqa: E402
+from kit.render import pipeline as report  # noqa: E402
+from kit.workspace.demo import build_demo  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

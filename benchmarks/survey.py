@@ -20,12 +20,13 @@ sys.path.insert(0, str(ROOT))
 def main(n: int = 5000) -> float:
     from generate import write
 
-    from kit import grouping, survey
+    from kit.domain import grouping, survey
+    from kit.io.survey import load_survey
 
     with tempfile.TemporaryDirectory() as tmp:
         path = write(Path(tmp) / "survey.csv", n=n, seed=11)
         t0 = time.perf_counter()
-        s = survey.load_survey(path)
+        s = load_survey(path)
         t1 = time.perf_counter()
         a = survey.analyse(s)
         t2 = time.perf_counter()

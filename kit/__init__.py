@@ -3,8 +3,7 @@
 The core (model, impact, tables, store) imports no Jupyter, widgets or matplotlib.
 """
 
-from .exceptions import ConflictError, InputError, KitError, RenderError, StoreError
-from .model import (
+from kit.domain.model import (
                     Action,
                     Actor,
                     Assumptions,
@@ -18,6 +17,7 @@ from .model import (
                     SystemOption,
                     ValueClass,
 )
+from kit.exceptions import ConflictError, InputError, KitError, RenderError, StoreError
 
 __all__ = [
     "Action", "Actor", "Assumptions", "Channel", "ConflictError", "Costs", "FundingSource",

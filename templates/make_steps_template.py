@@ -12,7 +12,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from kit.tables import write_steps_template  # noqa: E402
+from kit.io.steps import write_steps_template  # noqa: E402
 
 
 def main(argv: list[str]) -> None:

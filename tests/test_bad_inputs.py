@@ -15,9 +15,12 @@ import openpyxl
 import pytest
 import yaml
 
-from kit import catalogue, session, store, survey, tables
 from kit.cli import main
 from kit.exceptions import InputError, StoreError
+from kit.io import catalogue, store
+from kit.io import steps as tables
+from kit.io.survey import load_survey
+from kit.workspace import session
 
 BAD = Path(__file__).parent / "data" / "bad"
 MANIFEST = yaml.safe_load((BAD / "manifest.yaml").read_text(encoding="utf-8"))
@@ -103,7 +106,7 @@ def _api(kind: str, file: Path, tmp: Path):
     if kind == "funding":
         return catalogue.load_funding(file)
     if kind == "survey":
-        return survey.load_survey(file)
+        return load_survey(file)
     raise AssertionError(kind)
 
 
@@ -299,7 +302,7 @@ def test_kit_lab_needs_a_session_folder(tmp_path, capsys):
 
 
 def test_kit_app_command_binds_loopback_with_a_token():
-    from kit.widgets import app
+    from kit.serve import app
 
     command = app.voila_command(BAD, 8866, "t" * 32)
     assert "--Voila.ip=127.0.0.1" in command and f"--Voila.token={'t' * 32}" in command

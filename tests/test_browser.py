@@ -18,10 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from kit import i18n, impact, store
-from kit.demo import build_demo
-from kit.model import STAFF_ACTORS
-from kit.widgets import app
+from kit import i18n
+from kit.domain import impact
+from kit.domain.model import STAFF_ACTORS
+from kit.io import store
+from kit.render import notebooks
+from kit.serve import app
+from kit.workspace.demo import build_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 NEWS_OFF = {"fetchNews": "false", "checkForUpdates": False}
@@ -125,7 +128,7 @@ def _edit_and_check(page, session: Path, group: str) -> None:
 
 def test_jupyterlab_as_is_edit_saves(root, env, browser):
     session = root / "session"
-    app.prepare_notebook(session, "g01", "01_as_is", out_dir=root)
+    notebooks.prepare_notebook(session, "g01", "01_as_is", out_dir=root)
     port, token = _free_port(), secrets.token_hex(16)
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
            f"--port={port}", f"--ServerApp.token={token}", "--allow-root",
@@ -150,7 +153,7 @@ def test_jupyterlab_as_is_edit_saves(root, env, browser):
 
 def test_voila_as_is_edit_saves(root, env, browser):
     session = root / "session"
-    nb = app.prepare_notebook(session, "g02", "01_as_is", out_dir=root / "voila")
+    nb = notebooks.prepare_notebook(session, "g02", "01_as_is", out_dir=root / "voila")
     port, token = _free_port(), secrets.token_hex(16)
     proc = subprocess.Popen(app.voila_command(nb, port, token), env=app.voila_env(env),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -1,4 +1,4 @@
-"""kit.charts: figures from a hand-computed group, drawn with warnings as errors (a missing
+"""kit.charts.impact: figures from a hand-computed group, drawn with warnings as errors (a missing
 Japanese glyph is a ``UserWarning: Glyph ... missing from font(s)``, so tofu fails a test)."""
 
 from __future__ import annotations
@@ -16,8 +16,11 @@ from matplotlib import font_manager
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from kit import charts, i18n, impact
-from kit.model import Assumptions, Costs, FundingSource, GroupWork, Step
+from kit import i18n
+from kit.charts import impact as charts
+from kit.charts import style as charts_style
+from kit.domain import impact
+from kit.domain.model import Assumptions, Costs, FundingSource, GroupWork, Step
 
 ROOT = Path(__file__).resolve().parents[1]
 V = 1200.0
@@ -74,7 +77,7 @@ def draw(fn, work, assumptions, lang="ja") -> tuple[Figure, bytes]:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fig = fn(work, assumptions, lang)
-        png = charts.figure_to_png_bytes(fig)
+        png = charts_style.figure_to_png_bytes(fig)
     return fig, png
 
 
@@ -119,11 +122,11 @@ def test_a_missing_glyph_would_fail_these_tests():
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             with pytest.raises(UserWarning, match="missing from font"):
-                charts.figure_to_png_bytes(fig)
+                charts_style.figure_to_png_bytes(fig)
 
 
 def test_name_outside_ipaexgothic_uses_the_fallback(assumptions):
-    if "Noto Sans CJK JP" not in charts._RC["font.family"]:
+    if "Noto Sans CJK JP" not in charts_style.RC["font.family"]:
         pytest.skip("Noto Sans CJK JP not installed: 𠮷 would be a tofu box")
     work = make_work(steps=[Step(id="a", name="𠮷田さんの確認", actor="counter", minutes=5)])
     _, png = draw(charts.minutes_by_step, work, assumptions)
@@ -151,7 +154,7 @@ def test_all_figures_in_a_stable_order(work, assumptions):
         assert all(isinstance(f, Figure) for f in figures.values())
         assert figures["hours_by_actor"].get_suptitle() == "Hours per year by actor"
         for fig in figures.values():
-            charts.figure_to_png_bytes(fig)
+            charts_style.figure_to_png_bytes(fig)
 
 
 @pytest.mark.parametrize("name", list(charts.FIGURES))
@@ -251,8 +254,8 @@ def test_savings_waterfall_bars(work, assumptions):
     assert widths(bars)[-1] == pytest.approx(im.hours_tobe)
     assert widths(bars)[0] == pytest.approx(im.hours_asis)
     colours = [to_hex(p.get_facecolor()) for p in bars.patches]
-    assert colours == [to_hex(c) for c in (charts.TOTAL, charts.QUICK, charts.QUICK,
-                                           charts.REDESIGN, charts.REDESIGN, charts.TOTAL)]
+    assert colours == [to_hex(c) for c in (charts_style.TOTAL, charts_style.QUICK, charts_style.QUICK,
+                                           charts_style.REDESIGN, charts_style.REDESIGN, charts_style.TOTAL)]
     assert bars.patches[4].get_hatch() == "xx"
     labels = row_labels(ax)
     assert labels[0] == "現状" and labels[-1] == "見直し後"
@@ -309,7 +312,7 @@ def test_cost_funding_english_in_yen(work, assumptions):
     assert heights(general)[-1] == pytest.approx(6_000_000)
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend[1] == "general-fund burden: ¥6,000,000"
-    assert charts._tick_text(6_000_000) == "6,000,000"
+    assert charts_style.tick_text(6_000_000) == "6,000,000"
 
 
 def test_cost_funding_follows_the_uptake_ramp(work, assumptions):
@@ -344,13 +347,13 @@ def test_lead_vs_processing_bars(work, assumptions):
 
 # --- helpers and housekeeping -------------------------------------------------------------
 def test_short_label():
-    assert charts.short_label("決裁") == "決裁"
-    assert charts.short_label("あ" * 18) == "あ" * 18
-    assert charts.short_label("あ" * 19) == "あ" * 17 + "…"
-    assert charts.short_label("a" * 36) == "a" * 36
-    assert charts.short_label("a" * 40) == "a" * 34 + "…"
-    assert charts.short_label("受付\n　と\t確認") == "受付 と 確認"   # U+3000 too
-    assert charts.short_label("$5 and $6") == r"\$5 and \$6"
+    assert charts_style.short_label("決裁") == "決裁"
+    assert charts_style.short_label("あ" * 18) == "あ" * 18
+    assert charts_style.short_label("あ" * 19) == "あ" * 17 + "…"
+    assert charts_style.short_label("a" * 36) == "a" * 36
+    assert charts_style.short_label("a" * 40) == "a" * 34 + "…"
+    assert charts_style.short_label("受付\n　と\t確認") == "受付 と 確認"   # U+3000 too
+    assert charts_style.short_label("$5 and $6") == r"\$5 and \$6"
 
 
 def test_figure_to_png_bytes_closes_pyplot_figures(work, assumptions):
@@ -359,15 +362,15 @@ def test_figure_to_png_bytes_closes_pyplot_figures(work, assumptions):
     figures = charts.all_figures(work, assumptions)
     assert set(plt.get_fignums()) == before          # never registered with pyplot
     for fig in figures.values():
-        charts.figure_to_png_bytes(fig)
+        charts_style.figure_to_png_bytes(fig)
     fig = plt.figure()
     assert fig.number in plt.get_fignums()
-    assert charts.figure_to_png_bytes(fig, dpi=50).startswith(b"\x89PNG")
+    assert charts_style.figure_to_png_bytes(fig, dpi=50).startswith(b"\x89PNG")
     assert fig.number not in plt.get_fignums()
 
 
 def test_import_is_headless_and_does_not_load_pyplot():
-    code = ("import sys, kit.charts, matplotlib; "
+    code = ("import sys, kit.charts.impact, matplotlib; "
             "assert 'matplotlib.pyplot' not in sys.modules; "
             "print(matplotlib.get_backend())")
     env = {"PATH": "/usr/bin:/bin", "HOME": str(ROOT), "PYTHONPATH": str(ROOT)}
@@ -390,8 +393,8 @@ def test_forty_steps_are_fast_enough(assumptions):
                   minutes=5 + i, action=("keep", "simplify", "eliminate")[i % 3],
                   minutes_after=3, uptake_dependent=i % 5 == 0) for i in range(40)]
     work = make_work(steps=steps)
-    charts.figure_to_png_bytes(charts.minutes_by_step(work, assumptions))   # warm caches
+    charts_style.figure_to_png_bytes(charts.minutes_by_step(work, assumptions))   # warm caches
     for fn in charts.FIGURES.values():
         start = time.process_time()
-        charts.figure_to_png_bytes(fn(work, assumptions))
+        charts_style.figure_to_png_bytes(fn(work, assumptions))
         assert time.process_time() - start < 3.0, fn.__name__

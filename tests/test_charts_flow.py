@@ -4,9 +4,9 @@ import warnings
 
 from matplotlib.patches import FancyBboxPatch
 
-from kit import charts
-from kit.charts_flow import signature, swimlane
-from kit.model import Assumptions, GroupWork
+from kit.charts import style as charts_style
+from kit.charts.flow import signature, swimlane
+from kit.domain.model import Assumptions, GroupWork
 
 WORK = GroupWork.parse({
     "group_id": "g1", "theme": "児童手当", "annual_cases": 100,
@@ -30,8 +30,8 @@ def test_lanes_and_boxes_as_is_and_to_be():
         warnings.simplefilter("error")          # a missing Japanese glyph would fail here
         asis = swimlane(WORK, Assumptions(), "ja")
         tobe = swimlane(WORK, Assumptions(), "ja", view="tobe")
-        png = charts.figure_to_png_bytes(asis)
-        charts.figure_to_png_bytes(tobe)
+        png = charts_style.figure_to_png_bytes(asis)
+        charts_style.figure_to_png_bytes(tobe)
     assert png[:4] == b"\x89PNG"
     texts = _texts(asis)
     assert texts[:4] == ["住民", "窓口", "担当", "外部"]          # lanes in a fixed order
@@ -49,7 +49,7 @@ def test_lanes_and_boxes_as_is_and_to_be():
 def test_english_and_redraw_signature():
     fig = swimlane(WORK, Assumptions(), "en")
     assert _texts(fig)[:4] == ["resident", "counter", "back office", "external"]
-    charts.close(fig)
+    charts_style.close(fig)
     faster = WORK.model_copy(update={"steps": [WORK.steps[0].model_copy(update={"minutes": 5})]
                                      + WORK.steps[1:]})
     assert signature(faster) == signature(WORK)               # minutes: no redraw needed

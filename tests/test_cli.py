@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from kit import store
 from kit.cli import main
+from kit.io import store
 
 
 def test_impact_json_has_the_documented_keys(demo_session, capsys):
@@ -20,7 +20,7 @@ def test_impact_json_has_the_documented_keys(demo_session, capsys):
 
 
 def test_impact_recomputed_by_hand_from_the_workspace(demo_session, capsys):
-    """Every figure can be recomputed from work.json with the formulas of DESIGN §5."""
+    """Every figure can be recomputed from work.json with the formulas of docs/formulas.md."""
     main(["impact", str(demo_session), "g03", "--json"])
     figures = json.loads(capsys.readouterr().out)
     work = json.loads((demo_session / "groups/g03/work.json").read_text(encoding="utf-8"))

@@ -12,9 +12,9 @@ import time
 
 import pytest
 
-from kit import store
+from kit.domain.model import GroupWork, Session, Step
 from kit.exceptions import ConflictError
-from kit.model import GroupWork, Session, Step
+from kit.io import store
 
 CTX = mp.get_context("fork")
 GROUP = "g01"

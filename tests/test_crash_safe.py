@@ -15,9 +15,9 @@ import time
 
 import pytest
 
-from kit import store
 from kit.cli import main
-from kit.model import GroupWork, Session, Step
+from kit.domain.model import GroupWork, Session, Step
+from kit.io import store
 
 KILLS = 300
 GROUP = "g01"

@@ -4,10 +4,12 @@ import re
 
 import pytest
 
-from kit import followup, store
+from kit.documents.handout import Handout
+from kit.domain import followup
+from kit.domain.model import Assumptions, GroupWork, Session, SystemOption
 from kit.exceptions import InputError
-from kit.handout import Handout
-from kit.model import Assumptions, GroupWork, Session, SystemOption
+from kit.io import store
+from kit.workspace.followup import record_actuals
 
 A = Assumptions(labour_cost_yen_per_hour=3000, horizon_years=5, discount_rate=0.0, uptake=0.3)
 
@@ -43,10 +45,10 @@ def session(tmp_path):
 
 def test_record_and_compare_by_hand(session):
     before = store.load_work(session, "g1").revision
-    saved = followup.record_actuals(session, "g1", measured_on="2027-10-01",
+    saved = record_actuals(session, "g1", measured_on="2027-10-01",
                                     minutes={"a": 7}, annual_cases=1200, uptake=0.4)
     assert saved.revision == before + 1 and store.load_work(session, "g1").actuals.minutes == {"a": 7}
-    saved = followup.record_actuals(session, "g1", minutes={"b": 1})     # merged, not replaced
+    saved = record_actuals(session, "g1", minutes={"b": 1})     # merged, not replaced
     assert saved.actuals.minutes == {"a": 7, "b": 1} and saved.actuals.uptake == 0.4
     totals = followup.compare_totals(saved, A)
     # forecast: 1000·4/60 + 0.5·1000·9/60 = 141.667 h
@@ -63,12 +65,12 @@ def test_record_and_compare_by_hand(session):
 def test_bad_actuals_keep_the_file(session):
     before = store.path("work", session, "g1").read_bytes()
     with pytest.raises(InputError) as err:
-        followup.record_actuals(session, "g1", minutes={"zzz": 3})
+        record_actuals(session, "g1", minutes={"zzz": 3})
     assert "zzz" in err.value.message_ja
     with pytest.raises(InputError):
-        followup.record_actuals(session, "g1", measured_on="来年")
+        record_actuals(session, "g1", measured_on="来年")
     with pytest.raises(InputError):
-        followup.record_actuals(session, "g1", uptake=1.5)
+        record_actuals(session, "g1", uptake=1.5)
     assert store.path("work", session, "g1").read_bytes() == before
 
 
@@ -127,6 +129,6 @@ def test_roadmap_and_selection_sections(session):
 
 
 def test_follow_up_section(session):
-    followup.record_actuals(session, "g1", measured_on="2027-10-01", minutes={"a": 9})
+    record_actuals(session, "g1", measured_on="2027-10-01", minutes={"a": 9})
     text = _text(Handout(session, "g1").follow_up_html())
     assert "2027-10-01" in text and "見込みの幅の外" in text and "受付" in text

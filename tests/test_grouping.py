@@ -6,17 +6,21 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from kit import grouping, store, survey
 from kit.cli import main
+from kit.domain import grouping, survey
 from kit.exceptions import InputError
-from kit.session import new_session_from_survey
+from kit.io import store
+from kit.io.sheets import read_table
+from kit.io.survey import load_survey
+from kit.render.notebooks import prepare_notebooks
+from kit.workspace.session import new_session_from_survey
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data_samples/survey/staff_survey.csv"
 
 
 @pytest.fixture(scope="module")
 def sample():
-    return survey.load_survey(SAMPLE)
+    return load_survey(SAMPLE)
 
 
 def test_same_seed_same_groups_and_sizes(sample):
@@ -65,13 +69,13 @@ def test_manual_assignment_overrides(sample, tmp_path):
     sheet = tmp_path / "assign.csv"
     sheet.write_text("回答ID,グループID,テーマ\n"
                      f"{first['id']},\n{outsider['id']},g09,窓口の待ち時間\n", encoding="utf-8")
-    new = grouping.apply_assignments(plan, sample, sheet)
+    new = grouping.apply_assignments(plan, sample, read_table(sheet))
     assert first["id"] not in set(new.members["id"])
     row = new.members.set_index("id").loc[outsider["id"]]
     assert row["group_id"] == "g09" and new.themes["g09"] == "窓口の待ち時間"
     sheet.write_text("回答ID,グループID\nR99999,g01\n", encoding="utf-8")
     with pytest.raises(InputError, match="R99999"):
-        grouping.apply_assignments(plan, sample, sheet)
+        grouping.apply_assignments(plan, sample, read_table(sheet))
 
 
 def _workshop(folder: Path) -> Path:
@@ -90,7 +94,8 @@ def _workshop(folder: Path) -> Path:
 def test_session_from_survey_with_parameterized_notebooks(tmp_path):
     workshops = _workshop(tmp_path / "workshops")
     s = new_session_from_survey(tmp_path / "sess", SAMPLE, group_size=5, seed=4,
-                                max_groups=3, workshops_dir=workshops)
+                                max_groups=3)
+    prepare_notebooks(tmp_path / "sess", s.groups, lang=s.lang, workshops_dir=workshops)
     assert s.groups == ["g01", "g02", "g03"]
     work = store.load_work(tmp_path / "sess", "g02")
     assert 3 <= len(work.members) <= 5 and work.theme

@@ -15,10 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from kit import hub, i18n, store
-from kit.demo import build_demo
-from kit.model import STAFF_ACTORS
+from kit import i18n
+from kit.domain.model import STAFF_ACTORS
+from kit.io import store
+from kit.render import notebooks
+from kit.serve import hub
 from kit.widgets.as_is import AsIsEditor
+from kit.workspace.demo import build_demo
 
 PASSWORD = "kumamon-2026"
 
@@ -51,7 +54,8 @@ def test_start_refuses_short_password_and_missing_session(session, tmp_path):
 
 
 def test_cli_hub_stop_when_not_running_and_bad_password(session, capsys):
-    from kit.cli import _lang, main
+    from kit.cli import main
+    from kit.cli.common import cli_lang as _lang
 
     assert main(["hub", "stop", str(session)]) == 0
     assert capsys.readouterr().out.strip() == i18n.t("hub.not_running", _lang(),
@@ -64,7 +68,7 @@ def test_cli_hub_stop_when_not_running_and_bad_password(session, capsys):
 def test_facilitator_overview_notebook_runs(session, tmp_path):
     import nbformat
 
-    nb = nbformat.read(hub.write_overview_notebook(tmp_path / "o.ipynb", session, "en"), 4)
+    nb = nbformat.read(notebooks.write_overview_notebook(tmp_path / "o.ipynb", session, "en"), 4)
     namespace: dict = {}
     exec(nb.cells[1].source.rsplit("\n", 1)[0], namespace)            # noqa: S102
     panel = namespace["OverviewPanel"](namespace["session_dir"], "en")

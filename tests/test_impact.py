@@ -1,9 +1,9 @@
-"""The impact arithmetic of DESIGN §5 against hand-computed cases."""
+"""The impact arithmetic of docs/formulas.md against hand-computed cases."""
 
 import pytest
 
-from kit import impact
-from kit.model import Assumptions, GroupWork
+from kit.domain import impact
+from kit.domain.model import Assumptions, GroupWork
 
 A = Assumptions(labour_cost_yen_per_hour=3000, hours_per_fte=1860, horizon_years=5,
                 discount_rate=0.04, uptake=0.3)

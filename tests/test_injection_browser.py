@@ -13,9 +13,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from kit import report, store
+from kit.domain.model import GroupWork
 from kit.exceptions import InputError
-from kit.model import GroupWork
+from kit.io import store
+from kit.render import pipeline as report
 
 THEME = '"""; import os; os.system("touch PWNED") # <b>テーマ</b>'
 ENUM_LIKE = {"id", "group_id", "updated_at", "system_id", "measured_on", "selected_system"}

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from kit import i18n, tables
+from kit import i18n
+from kit.domain.model import GroupWork, Step
 from kit.exceptions import InputError
-from kit.model import GroupWork, Step
+from kit.io import steps as tables
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -5,8 +5,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from kit import i18n, impact, report, store
+from kit import i18n
 from kit.cli import main
+from kit.domain import impact
+from kit.io import store
+from kit.render import pipeline as report
 
 pytestmark = pytest.mark.slow
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -78,8 +81,9 @@ def test_numbers_and_labels_match_the_workspace(rendered):
     text = (out / "g01.html").read_text(encoding="utf-8")
     for label in ("主要な数値", "削減できる職員時間", "一般財源負担", "すぐできる改善", work.theme):
         assert label in text
-    # forecasts are shown as P50 (P10–P90) of the seeded Monte Carlo (kit.uncertainty)
-    from kit import handout_decision, uncertainty
+    # forecasts are shown as P50 (P10–P90) of the seeded Monte Carlo (kit.domain.uncertainty)
+    from kit.documents import decision as handout_decision
+    from kit.domain import uncertainty
     f = uncertainty.monte_carlo(work, session.assumptions, n=handout_decision.DRAWS,
                                 seed=handout_decision.SEED)
     p10, p50, p90 = f.p("hours_saved")

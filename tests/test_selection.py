@@ -1,10 +1,10 @@
-"""System selection (DESIGN §6) against hand-computed cases."""
+"""System selection (docs/formulas.md, "System selection") against hand-computed cases."""
 
 import pytest
 
-from kit import selection
+from kit.domain import selection
+from kit.domain.model import Assumptions, GroupWork, Step, SystemOption
 from kit.exceptions import InputError
-from kit.model import Assumptions, GroupWork, Step, SystemOption
 
 A = Assumptions(labour_cost_yen_per_hour=3000, horizon_years=5, discount_rate=0.0, uptake=0.5)
 

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from kit import store
+from kit.domain.model import GroupWork, Session, Step
 from kit.exceptions import ConflictError, InputError, StoreError
-from kit.model import GroupWork, Session, Step
+from kit.io import store
 
 
 def _session(tmp_path, groups=("g01", "g02")):

@@ -4,8 +4,12 @@ import re
 
 import pytest
 
-from kit import i18n, impact, overview, report, store
-from kit.summary import Summary
+from kit import i18n
+from kit.documents import overview
+from kit.documents.summary import Summary
+from kit.domain import impact
+from kit.io import store
+from kit.render import pipeline as report
 
 PAYLOAD = '<script>alert("x")</script>'
 

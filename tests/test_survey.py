@@ -6,9 +6,11 @@ import re
 import openpyxl
 import pytest
 
-from kit import survey, survey_text
+from kit import resources
+from kit.documents.survey_report import SurveyReport
+from kit.domain import survey, survey_text
 from kit.exceptions import InputError
-from kit.survey_report import SurveyReport
+from kit.io.survey import load_survey
 
 HEADER = ["氏名", "所属", "職種", "参加希望", "紙の転記が多い", "電話対応に追われる",
           "業務時間:証明書の交付", "自由記述（困っていること）"]
@@ -46,7 +48,7 @@ def small(tmp_path):
 
 
 def test_cp932_load_and_hand_computed_pain(small):
-    s = survey.load_survey(small)
+    s = load_survey(small)
     assert s.hidden_sections == ["秘密課"]
     assert set(s.people["shown_section"]) == {"A課", "B課", "その他"}
     a = survey.analyse(s)
@@ -66,7 +68,7 @@ def test_cp932_load_and_hand_computed_pain(small):
 
 
 def test_masking_of_free_text(small):
-    s = survey.load_survey(small)
+    s = load_survey(small)
     text = " ".join(s.free_text)
     for secret in ("秘密課", "taro@city", "0467-70-1234", "321", "山田"):
         assert secret not in text
@@ -92,7 +94,7 @@ def test_rendered_html_hides_small_sections_names_contacts(small):
 
 
 def test_themes_are_compound_nouns_by_respondent(small):
-    a = survey.analyse(survey.load_survey(small))
+    a = survey.analyse(load_survey(small))
     counts = dict(zip(a.themes["term"], a.themes["respondents"], strict=True))
     assert counts["申請書"] == 2 and counts["転記"] == 2
     assert "こと" not in counts and survey_text.MASK not in counts
@@ -102,14 +104,14 @@ def test_utf8_bom_english_headers_and_xlsx(tmp_path):
     header = ["name", "section", "role", "willing", "paper work", "free_text_1"]
     rows = [[f"N{i}", "Tax", "clerk", "yes", "strongly agree" if i % 2 else "2", "ok"]
             for i in range(6)]
-    s = survey.load_survey(write_csv(tmp_path / "en.csv", rows, header, "utf-8-sig"))
+    s = load_survey(write_csv(tmp_path / "en.csv", rows, header, "utf-8-sig"))
     assert s.likert["paper work"].tolist() == [2.0, 5.0, 2.0, 5.0, 2.0, 5.0]
     book = openpyxl.Workbook()
     book.active.append(HEADER)
     for row in ROWS:
         book.active.append(row)
     book.save(tmp_path / "s.xlsx")
-    x = survey.load_survey(tmp_path / "s.xlsx")
+    x = load_survey(tmp_path / "s.xlsx")
     assert x.people["pain"].round(3).tolist()[:2] == [4.5, 4.0]
 
 
@@ -117,20 +119,20 @@ def test_bad_likert_and_missing_section(tmp_path):
     rows = [r[:] for r in ROWS]
     rows[3][4] = "たぶん"
     with pytest.raises(InputError) as exc:
-        survey.load_survey(write_csv(tmp_path / "bad.csv", rows))
+        load_survey(write_csv(tmp_path / "bad.csv", rows))
     assert "紙の転記が多い" in str(exc.value) and "たぶん" in str(exc.value)
     assert "5行目" in exc.value.message_ja and exc.value.row == 5
     with pytest.raises(InputError) as exc:
-        survey.load_survey(write_csv(tmp_path / "nosec.csv", [r[2:] for r in ROWS], HEADER[2:]))
+        load_survey(write_csv(tmp_path / "nosec.csv", [r[2:] for r in ROWS], HEADER[2:]))
     assert "所属" in str(exc.value)
 
 
 def test_sample_survey_is_cp932_with_hidden_sections():
-    path = survey.Path(__file__).resolve().parent.parent / "data_samples/survey/staff_survey.csv"
+    path = resources.survey_sample()
     raw = path.read_bytes()
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
-    s = survey.load_survey(path)
+    s = load_survey(path)
     assert 250 <= len(s.people) <= 350 and s.people["section"].nunique() >= 15
     assert s.hidden_sections
 

@@ -1,4 +1,4 @@
-"""Reading and writing step sheets and group lists (kit.tables)."""
+"""Reading and writing step sheets and group lists (kit.io.sheets)."""
 
 from __future__ import annotations
 
@@ -13,15 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kit import i18n
+from kit.domain.model import Action, Actor, Channel, Phase, Step, ValueClass
 from kit.exceptions import InputError
-from kit.model import Action, Actor, Channel, Phase, Step, ValueClass
-from kit.tables import (
-    read_groups,
-    read_steps,
-    read_table,
-    write_steps,
-    write_steps_template,
-)
+from kit.io.groups import read_groups
+from kit.io.sheets import read_table
+from kit.io.steps import read_steps, write_steps, write_steps_template
 
 ROOT = Path(__file__).resolve().parents[1]
 

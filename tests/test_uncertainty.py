@@ -1,13 +1,13 @@
-"""Monte Carlo and tornado (DESIGN §5 Uncertainty) against kit.impact and hand-computed cases."""
+"""Monte Carlo and tornado (docs/formulas.md, "Uncertainty") against kit.domain.impact and hand-computed cases."""
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kit import impact, uncertainty
+from kit.domain import impact, uncertainty
+from kit.domain.model import Assumptions, GroupWork
 from kit.exceptions import InputError
-from kit.model import Assumptions, GroupWork
 
 A = Assumptions(labour_cost_yen_per_hour=3000, hours_per_fte=1860, horizon_years=5,
                 discount_rate=0.04, uptake=0.3)
@@ -181,7 +181,7 @@ def test_pert_sampler_matches_the_beta_distribution():
 
 
 def test_collapsed_demo_payback_and_resident_hours_equal_impact(demo_session):
-    from kit import store
+    from kit.io import store
 
     session = store.load_session(demo_session)
     w = store.load_work(demo_session, "g01")

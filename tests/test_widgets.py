@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kit import store
-from kit.model import Step
+from kit.domain.model import Step
+from kit.io import store
+from kit.render import notebooks
 from kit.widgets.as_is import AsIsEditor
 from kit.widgets.assumptions import ImpactEditor
 from kit.widgets.basics import SAMPLES, BasicsExercise
@@ -218,16 +219,16 @@ def test_basics_exercise_feedback():
 def test_app_prepares_group_notebook_and_voila_command(session):
     import nbformat
 
-    from kit.widgets import app
+    from kit.serve import app
 
-    nb_file = app.prepare_notebook(session, "g02", "01_as_is")
+    nb_file = notebooks.prepare_notebook(session, "g02", "01_as_is")
     nb = nbformat.read(nb_file, as_version=4)
     injected = "".join(c.source for c in nb.cells if "injected-parameters" in c.metadata.tags)
     assert "g02" in injected and str(session.resolve()) in injected
     cmd = app.voila_command(nb_file, 8899, "tok")
     assert "--Voila.ip=127.0.0.1" in cmd and "--strip_sources=True" in cmd
     with pytest.raises(Exception, match="notebook"):
-        app.notebook_source("../../etc/passwd")
+        notebooks.notebook_source("../../etc/passwd")
 
 
 def test_impact_ranges_saved_and_checked(session):

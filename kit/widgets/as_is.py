@@ -12,9 +12,9 @@ from pathlib import Path
 
 import ipywidgets as W
 
-from ..exceptions import InputError
-from ..model import GroupWork, Step
-from .common import Editor, dropdown, esc, message_html, number_box
+from kit.domain.model import GroupWork, Step
+from kit.exceptions import InputError
+from kit.widgets.common import Editor, dropdown, esc, message_html, number_box
 
 ROW_FIELDS = ("name", "actor", "channel", "minutes", "share", "wait_days", "value", "pain")
 
@@ -136,7 +136,7 @@ class AsIsEditor(Editor):
 
     def import_file(self, name: str, content: bytes) -> None:
         """Replace the steps by those of an Excel/CSV sheet; a bad sheet changes nothing."""
-        from ..tables import read_steps
+        from kit.io.steps import read_steps
 
         suffix = Path(name).suffix.lower()
         with tempfile.TemporaryDirectory() as tmp:

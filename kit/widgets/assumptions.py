@@ -18,9 +18,9 @@ from pathlib import Path
 
 import ipywidgets as W
 
-from .. import i18n
-from ..model import GroupWork, to_number
-from .common import KEY_FIGURES, Editor, esc, message_html, number_box
+from kit import i18n
+from kit.domain.model import GroupWork, to_number
+from kit.widgets.common import KEY_FIGURES, Editor, esc, message_html, number_box
 
 RENDER_TIMEOUT_S = 300
 
@@ -178,7 +178,7 @@ class ImpactEditor(Editor):
         return self.session_dir / "handouts" / f"{self.group_id}.html"
 
     def render_command(self) -> list[str]:
-        return [sys.executable, "-m", "kit.cli", "render", str(self.session_dir),
+        return [sys.executable, "-m", "kit", "render", str(self.session_dir),
                 "--group", self.group_id, "--out", str(self.handout_path().parent),
                 "--lang", self.lang, "--jobs", "1"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from .. import i18n
-from .common import esc
+from kit import i18n
+from kit.widgets.common import esc
 
 # (message key of the step, accepted value classes, accepted actions)
 SAMPLES = (

@@ -1,8 +1,8 @@
 """What every section editor shares: the workspace, debounced autosave, messages, figures.
 
-An editor never keeps state of its own: it builds a :class:`kit.model.GroupWork` from its
-widgets (validated by the model), shows key figures and charts computed by :mod:`kit.impact`
-and :mod:`kit.charts`, and saves through :mod:`kit.store` after a short pause (debounce).
+An editor never keeps state of its own: it builds a :class:`kit.domain.model.GroupWork` from its
+widgets (validated by the model), shows key figures and charts computed by :mod:`kit.domain.impact`
+and :mod:`kit.charts.impact`, and saves through :mod:`kit.io.store` after a short pause (debounce).
 A bad value shows an inline message in the participant's language and nothing is saved: the
 workspace on disk keeps the last valid state. Another member's save in between is detected
 by the store (ConflictError): the editor says so and offers to reload; it never overwrites.
@@ -21,11 +21,14 @@ from pathlib import Path
 
 import ipywidgets as W
 
-from .. import i18n, impact, store
-from ..exceptions import ConflictError, InputError, KitError
-from ..fragments import esc
-from ..model import GroupWork
-from .live import ChartPanel
+from kit import i18n
+from kit.documents.fragments import esc
+from kit.domain import impact
+from kit.domain.model import GroupWork
+from kit.exceptions import ConflictError, InputError, KitError
+from kit.io import store
+from kit.widgets.live import ChartPanel
+from kit.workspace import demo
 
 log = logging.getLogger(__name__)
 DEBOUNCE_S = 0.8
@@ -90,14 +93,7 @@ class Debouncer:
             self._cancel_handle()
 
 
-def resolve(session_dir: str | Path = "", group_id: str = "") -> tuple[Path, str]:
-    """Empty arguments mean the bundled demo session and its first group."""
-    if not session_dir:
-        from ..demo import ensure_demo_session
-        session_dir = ensure_demo_session()
-    if not group_id:
-        group_id = store.load_session(session_dir).groups[0]
-    return Path(session_dir), store.check_group_id(group_id)
+resolve = demo.resolve      # empty arguments: the bundled demo session and its first group
 
 
 KEY_FIGURES = ("hours_asis", "hours_tobe", "hours_saved", "fte_freed", "cost_saved",
@@ -155,7 +151,7 @@ class Editor(abc.ABC):
 
     Subclasses implement ``build()`` (lay out their widgets from ``self.work``) and
     ``collect()`` (return the edited :class:`GroupWork`; model validation raises InputError);
-    and set ``KEYS`` (key figures shown) and ``CHARTS`` (names in ``kit.charts.FIGURES``).
+    and set ``KEYS`` (key figures shown) and ``CHARTS`` (names in ``kit.charts.impact.FIGURES``).
     """
 
     KEYS: tuple[str, ...] = ("hours_asis", "hours_tobe", "hours_saved")

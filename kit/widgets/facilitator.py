@@ -1,6 +1,6 @@
 """The facilitator's notebook (workshops/00_facilitator.ipynb): survey → groups → session,
 then a live overview of the groups. A thin layer: every decision is made by
-:mod:`kit.grouping`, :mod:`kit.session` and :mod:`kit.overview`; the widgets only collect the
+:mod:`kit.domain.grouping`, :mod:`kit.workspace.session` and :mod:`kit.documents.overview`; the widgets only collect the
 settings and show the results (escaped HTML)."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import ipywidgets as W
 
-from .. import i18n
-from ..exceptions import KitError
-from ..fragments import esc
-from ..fragments import table as _table
+from kit import i18n
+from kit.documents.fragments import esc
+from kit.documents.fragments import table as _table
+from kit.exceptions import KitError
 
 
 class GroupingPanel:
@@ -20,7 +20,7 @@ class GroupingPanel:
 
     def __init__(self, survey_file: str | Path = "", session_dir: str | Path = "",
                  lang: str = "ja"):
-        from ..survey_report import SurveyReport
+        from kit.documents.survey_report import SurveyReport
 
         self.lang = lang
         self.report = SurveyReport.open(survey_file, lang)
@@ -50,7 +50,7 @@ class GroupingPanel:
                               self.message])
 
     def form(self):
-        from ..grouping import form_groups
+        from kit.domain.grouping import form_groups
         try:
             self.plan = form_groups(
                 self.report.survey, group_size=self.size.value, mix=self.mix.value,
@@ -69,12 +69,15 @@ class GroupingPanel:
         return self.plan
 
     def create(self):
-        from ..session import new_session_from_survey
+        from kit.render.notebooks import prepare_notebooks
+        from kit.workspace.session import new_session_from_survey
+
         if self.plan is None and self.form() is None:
             return None
         try:
             session = new_session_from_survey(self.dir.value, self.survey_file, plan=self.plan,
                                               lang=self.lang)
+            prepare_notebooks(self.dir.value, session.groups, lang=session.lang)
         except KitError as exc:
             self.message.value = f'<p class="error">{esc(exc.message(self.lang))}</p>'
             return None
@@ -95,7 +98,7 @@ class OverviewPanel:
         self.refresh()
 
     def refresh(self) -> str:
-        from ..overview import progress_html
+        from kit.documents.overview import progress_html
         try:
             self.table.value = progress_html(self.session_dir, self.lang)
         except KitError as exc:

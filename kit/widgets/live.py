@@ -1,11 +1,11 @@
-"""Charts that follow the edits: kit.charts figures shown as PNG images, redrawn fast.
+"""Charts that follow the edits: kit.charts.impact figures shown as PNG images, redrawn fast.
 
 A full redraw of a 40-step chart (build, constrained layout, draw, PNG) takes a few hundred
 milliseconds. When only bar lengths change (a minutes value, a share), :class:`LiveChart`
 reuses the drawn figure: it keeps the layout and the drawn background (axes, labels, text),
 moves the bars (and their value labels), redraws only those artists on the kept background
 and encodes the pixels. Anything else (steps added, renamed, a bar beyond the axis) gets a
-full redraw from :mod:`kit.charts`, so the picture is always the one the handout shows.
+full redraw from :mod:`kit.charts.impact`, so the picture is always the one the handout shows.
 """
 
 from __future__ import annotations
@@ -17,8 +17,12 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from .. import charts, charts_flow, i18n, impact
-from ..model import Action, Actor, Assumptions, GroupWork
+from kit import i18n
+from kit.charts import flow as charts_flow
+from kit.charts import impact as charts
+from kit.charts import style as charts_style
+from kit.domain import impact
+from kit.domain.model import Action, Actor, Assumptions, GroupWork
 
 _ACTOR_ORDER = (Actor.counter, Actor.back_office, Actor.approver, Actor.resident)
 
@@ -39,7 +43,7 @@ def _actor_data(work: GroupWork, assumptions: Assumptions):
                           table.loc[order, "hours_after"].to_numpy(dtype=float)]
 
 
-# the live charts: kit.charts plus the swimlane flow charts
+# the live charts: kit.charts.impact plus the swimlane flow charts
 FIGURES = {**charts.FIGURES, "flow_asis": charts_flow.swimlane,
            "flow_tobe": charts_flow.swimlane_tobe}
 # charts that change only with a part of the workspace: redraw when that part changes
@@ -59,7 +63,7 @@ def _png(canvas: FigureCanvasAgg) -> bytes:
 
 
 class LiveChart:
-    """One figure of :data:`kit.charts.FIGURES`, kept drawn between updates."""
+    """One figure of :data:`kit.charts.impact.FIGURES`, kept drawn between updates."""
 
     def __init__(self, name: str, lang: str, dpi: int = 72):
         self.name, self.lang, self.dpi = name, lang, dpi
@@ -84,11 +88,11 @@ class LiveChart:
     # -- full redraw -----------------------------------------------------------------------
     def _full(self, work: GroupWork, assumptions: Assumptions) -> None:
         if self.fig is not None:
-            charts.close(self.fig)
+            charts_style.close(self.fig)
         fig = FIGURES[self.name](work, assumptions, self.lang)
         fig.set_dpi(self.dpi)
         canvas = FigureCanvasAgg(fig)
-        with charts._style():
+        with charts_style.style_context():
             canvas.draw()                       # constrained layout runs here, once
             fig.set_layout_engine("none")       # keep the positions for fast updates
             self._capture(fig, canvas, work, assumptions)
@@ -136,7 +140,7 @@ class LiveChart:
 
     def _move(self, values, horizontal: bool, labelled: bool) -> None:
         old, self._values = self._values, [np.asarray(v, dtype=float) for v in values]
-        with charts._style():
+        with charts_style.style_context():
             if horizontal and old is not None:
                 diff = np.zeros(len(values[0]), dtype=bool)
                 for before, after in zip(old, self._values, strict=True):
@@ -176,7 +180,7 @@ class LiveChart:
                 if labelled:
                     text = next(texts)
                     text.xy = (patch.get_x() + patch.get_width() / 2, v)
-                    text.set_text(charts._num(v))
+                    text.set_text(charts_style.fmt_num(v))
                     self._ax.draw_artist(text)
 
 

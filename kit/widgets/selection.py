@@ -2,7 +2,7 @@
 
 Candidates are chosen from the session catalogue; criterion weights are sliders, shown
 normalised live; the 1–5 scores of each candidate default to the catalogue's. The ranking
-and its chart come from :mod:`kit.selection` and :mod:`kit.charts_decision`; candidates,
+and its chart come from :mod:`kit.domain.selection` and :mod:`kit.charts.decision`; candidates,
 weights, scores and the chosen system are saved in the group's workspace.
 """
 
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from .. import charts, i18n, selection
-from ..exceptions import InputError
-from ..model import GroupWork
-from .common import Editor, esc, message_html
+from kit import i18n
+from kit.charts import style as charts_style
+from kit.domain import selection
+from kit.domain.model import GroupWork
+from kit.exceptions import InputError
+from kit.widgets.common import Editor, esc, message_html
 
 
 class SelectionEditor(Editor):
@@ -108,7 +110,7 @@ class SelectionEditor(Editor):
         self.ranking.value = (f'<table class="kit-ranking"><tr><th>{esc(self.t("ui.sel.rank"))}'
                               f'</th><th>{esc(self.t("ui.system"))}</th><th>'
                               f'{esc(self.t("ui.sel.score"))}</th></tr>{rows}</table>')
-        from .. import charts_decision
-        self.chart.value = charts.figure_to_png_bytes(charts_decision.ranking(table, self.lang),
+        from kit.charts import decision as charts_decision
+        self.chart.value = charts_style.figure_to_png_bytes(charts_decision.ranking(table, self.lang),
                                                       dpi=72)
         return table

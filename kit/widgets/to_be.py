@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ..model import Actor, GroupWork, Step
-from .common import Editor, dropdown, esc, number_box
+from kit.domain.model import Actor, GroupWork, Step
+from kit.widgets.common import Editor, dropdown, esc, number_box
 
 FIELDS = ("action", "minutes_after", "phase", "uptake_dependent")
 

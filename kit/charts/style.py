@@ -1,0 +1,256 @@
+"""The look every chart shares: the Japanese font, sizes, colours, layout in inches, labels.
+
+``import matplotlib_fontja`` registers IPAexGothic (shipped in its wheel) and makes it the
+default; every figure is also built and rendered under :func:`style_context` naming that font
+(plus Noto Sans CJK JP as a per-glyph fallback when installed, e.g. for 𠮷), so a notebook that
+resets the matplotlib style gets no tofu boxes. Text a participant typed (step names) is
+shortened, put on one line and has ``$`` escaped so that it is never read as mathtext.
+
+Speed: text is by far the largest cost of a matplotlib figure (shaping each string on every
+draw), so the layout is computed once, here, from glyph advances of the font (no
+``tight_layout``/constrained-layout passes over every text), and step names are plain texts
+rather than tick labels (which matplotlib measures again on every draw).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+
+import matplotlib
+import matplotlib_fontja  # registers IPAexGothic and makes it the default font
+from matplotlib import font_manager, ft2font
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import offset_copy
+
+from kit import i18n
+
+FONT = "IPAexGothic"
+FALLBACK_FONTS = ("Noto Sans CJK JP",)   # used per glyph, only when installed
+
+
+def font_family() -> list[str]:
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    return [FONT] + [name for name in FALLBACK_FONTS if name in installed]
+
+
+RC = {"font.family": font_family(), "axes.unicode_minus": True, "font.size": 9.0,
+       "axes.titlesize": 11.5}
+
+WIDTH_IN = 7.5
+MAX_HEIGHT_IN = 9.0
+LABEL_WIDTH = 36          # display columns of a step label: 18 Japanese or 36 Latin characters
+WATERFALL_TOP = 8         # changed steps shown one by one; the rest are "others"
+TITLE_SIZE = 11.5
+TEXT_SIZE = 9.0
+SMALL_SIZE = 8.0
+
+# Okabe-Ito colours: readable by colour-blind participants and in greyscale print
+ASIS = "#a0a0a0"
+TOBE = "#0072B2"
+QUICK = "#E69F00"
+REDESIGN = "#0072B2"
+TOTAL = "#555555"
+OTHER = "#c8c8c8"
+SUBSIDY = "#56B4E9"
+GENERAL = "#0072B2"
+SAVING = "#009E73"
+
+YEN_SCALE = {"ja": 1e4, "en": 1.0}   # ja shows 万円, en shows yen
+
+FigureFn = Callable[..., Figure]
+
+
+# --- text ---------------------------------------------------------------------------------
+def lang_of(lang: str | None) -> str:
+    return lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+
+
+def style_context():
+    return matplotlib.rc_context(RC)
+
+
+def escape_mathtext(text: str) -> str:
+    """Plain text for a matplotlib Text: ``$`` would otherwise start mathtext."""
+    return text.replace("$", r"\$")
+
+
+def col_width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def short_label(text: object, limit: int = LABEL_WIDTH) -> str:
+    """A one-line label of at most ``limit`` display columns (a Japanese character counts 2),
+    ending in "…" when shortened, safe from mathtext."""
+    text = " ".join(str(text).split())
+    widths = [col_width(ch) for ch in text]
+    if sum(widths) > limit:
+        keep, used = 0, 0
+        for w in widths:
+            if used + w > limit - 2:
+                break
+            used += w
+            keep += 1
+        text = text[:keep].rstrip() + "…"
+    return escape_mathtext(text)
+
+
+@functools.lru_cache(maxsize=1)
+def measure_font() -> ft2font.FT2Font:
+    font = ft2font.FT2Font(matplotlib_fontja.get_font_ttf_path())
+    font.set_size(100, 72)
+    return font
+
+
+NO_HINTING = getattr(getattr(ft2font, "LoadFlags", None), "NO_HINTING", None)
+if NO_HINTING is None:                       # matplotlib < 3.10
+    NO_HINTING = ft2font.LOAD_NO_HINTING
+
+
+@functools.lru_cache(maxsize=8192)
+def em_width(ch: str) -> float:
+    """Advance width of a character in em (1.0 for a glyph the font lacks)."""
+    font = measure_font()
+    if font.get_char_index(ord(ch)) == 0:
+        return 1.0
+    return font.load_char(ord(ch), flags=NO_HINTING).linearHoriAdvance / 65536 / 100
+
+
+def text_width_in(text: str, size: float = TEXT_SIZE) -> float:
+    """Width in inches of the longest line of ``text`` at ``size`` points (a close estimate:
+    unhinted advances plus 8 %)."""
+    lines = text.replace(r"\$", "$").split("\n")
+    return max(sum(em_width(ch) for ch in line) for line in lines) * size / 72 * 1.08
+
+
+def line_in(size: float = TEXT_SIZE) -> float:
+    return size * 1.25 / 72
+
+
+# --- numbers ------------------------------------------------------------------------------
+def fmt_num(x: float) -> str:
+    """Comma-grouped, one decimal only for small non-integers."""
+    digits = 1 if abs(x) < 10 and abs(x - round(x)) > 1e-9 else 0
+    return i18n.fmt_number(x, digits)
+
+
+def tick_text(value: float, _pos: int | None = None) -> str:
+    if abs(value) < 1e-12:
+        return "0"
+    if abs(value - round(value)) < 1e-9:
+        return f"{value:,.0f}".replace("-", "−")
+    return f"{value:,.2f}".rstrip("0").rstrip(".").replace("-", "−")
+
+
+def money(value_yen: float, lang: str) -> str:
+    value = value_yen / YEN_SCALE[lang]
+    digits = 1 if abs(value) < 100 and abs(value - round(value)) > 1e-9 else 0
+    return i18n.t("chart.money_value", lang, value=i18n.fmt_number(value, digits))
+
+
+# --- frame --------------------------------------------------------------------------------
+TOP_IN = 0.42            # title band
+RIGHT_IN = 0.3
+EDGE_IN = 0.1
+TICK_IN = 7.5 / 72       # tick length + pad
+
+
+def new_figure(height: float, title: str) -> tuple[Figure, object]:
+    fig = Figure(figsize=(WIDTH_IN, height))
+    ax = fig.add_subplot()
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.suptitle(title, x=EDGE_IN / WIDTH_IN, y=1 - EDGE_IN / height, ha="left", va="top",
+                 fontsize=TITLE_SIZE)
+    return fig, ax
+
+
+def legend(fig: Figure, handles: Sequence, labels: Sequence[str]) -> float:
+    """A legend centred at the bottom of the figure; returns the height it takes (inches)."""
+    if not handles:
+        return 0.0
+    entry = [text_width_in(label) + 0.55 for label in labels]   # handle + gaps
+    room = WIDTH_IN - 2 * EDGE_IN
+    ncols = len(entry)
+    while ncols > 1 and sum(sorted(entry, reverse=True)[:ncols]) > room:
+        ncols -= 1
+    rows = math.ceil(len(entry) / ncols)
+    height = rows * 0.24 + 0.08
+    fig.legend(handles, labels, loc="lower center", ncols=ncols, frameon=False,
+               bbox_to_anchor=(0.5, EDGE_IN / 2 / fig.get_figheight()),
+               columnspacing=1.2, handlelength=1.6, borderaxespad=0.0)
+    return height
+
+
+def place(fig: Figure, ax, *, left: float, bottom: float, top: float = TOP_IN,
+           right: float = RIGHT_IN) -> None:
+    w, h = fig.get_size_inches()
+    fig.subplots_adjust(left=left / w, right=1 - right / w, bottom=bottom / h,
+                        top=1 - top / h)
+
+
+def value_ticks_width(ax, axis: str = "y") -> float:
+    """Width of the widest numeric tick label the axis will show (after autoscaling)."""
+    lo, hi = ax.get_ylim() if axis == "y" else ax.get_xlim()
+    which = ax.yaxis if axis == "y" else ax.xaxis
+    values = [v for v in which.get_major_locator().tick_values(lo, hi)
+              if min(lo, hi) - 1e-9 <= v <= max(lo, hi) + 1e-9]
+    return max((text_width_in(tick_text(v)) for v in values), default=0.1)
+
+
+def value_axis(ax, axis: str = "y") -> None:
+    which = ax.yaxis if axis == "y" else ax.xaxis
+    which.set_major_formatter(FuncFormatter(tick_text))
+    ax.grid(axis=axis, alpha=0.3)
+    ax.set_axisbelow(True)
+
+
+def empty_figure(fig: Figure, ax, lang: str) -> Figure:
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, i18n.t("chart.no_data", lang), ha="center", va="center",
+            transform=ax.transAxes, color=TOTAL)
+    return fig
+
+
+def step_label(name: str, actor: str, lang: str, limit: int = LABEL_WIDTH) -> str:
+    who = i18n.label("actor", actor, lang)
+    return (f"{short_label(name, limit)}（{who}）" if lang == "ja"
+            else f"{short_label(name, limit)} ({who})")
+
+
+def row_labels(fig: Figure, ax, labels: Sequence[str], size: float) -> float:
+    """Category names left of the axes, one per row y = 0, 1, …; returns their width."""
+    ax.set_yticks([])
+    where = offset_copy(ax.get_yaxis_transform(), fig=fig, x=-4, y=0, units="points")
+    for i, label in enumerate(labels):
+        ax.text(0, i, label, transform=where, ha="right", va="center", fontsize=size,
+                gid="row-label")
+    return max((text_width_in(label, size) for label in labels), default=0.0) + 4 / 72
+
+
+def row_size(n: int) -> float:
+    return TEXT_SIZE if n <= 15 else (SMALL_SIZE if n <= 25 else 7.0)
+
+
+# --- figures ------------------------------------------------------------------------------
+
+def close(fig: Figure) -> None:
+    """Release a figure; pyplot (if it was ever imported) forgets it too."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close(fig)
+
+
+def figure_to_png_bytes(fig: Figure, dpi: int = 110) -> bytes:
+    """The figure as PNG bytes (white background); the figure is closed afterwards."""
+    buf = io.BytesIO()
+    try:
+        with style_context():
+            fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    finally:
+        close(fig)
+    return buf.getvalue()

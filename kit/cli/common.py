@@ -1,0 +1,17 @@
+"""What every ``kit`` subcommand shares: the message language and printing."""
+
+from __future__ import annotations
+
+import os
+
+from kit import i18n
+
+
+def cli_lang() -> str:
+    """The language of command-line messages (``KIT_LANG``, default Japanese)."""
+    value = os.environ.get("KIT_LANG", "ja")
+    return value if value in i18n.LANGS else "ja"
+
+
+def say(text: object) -> None:
+    print(text, flush=True)

@@ -1,0 +1,94 @@
+"""``kit app``, ``kit lab``, ``kit hub``: serving notebooks to a group or a room."""
+
+from __future__ import annotations
+
+from kit import i18n
+from kit.cli.common import cli_lang, say
+
+
+def cmd_app(args) -> int:
+    import secrets
+
+    from kit.render import notebooks
+    from kit.serve import app
+
+    notebook = notebooks.prepare_notebook(args.dir, args.group, args.notebook, lang=args.lang or "")
+    token = args.token or secrets.token_hex(16)
+    say(f"http://127.0.0.1:{args.port}/?token={token}")
+    return app.serve(app.voila_command(notebook, args.port, token))
+
+
+def cmd_lab(args) -> int:
+    import subprocess
+
+    from kit.serve.lab import lab_argv
+
+    argv = lab_argv(args.dir, ip=args.ip, port=args.port, token=args.token)
+    token = argv[6].split("=", 1)[1]
+    say(f"http://{args.ip}:{args.port}/lab?token={token}")
+    if args.dry_run:
+        say(" ".join(argv))
+        return 0
+    return subprocess.call(argv)
+
+
+def cmd_hub(args) -> int:
+    from kit.serve import hub
+
+    lang = cli_lang()
+    if args.sub == "stop":
+        stopped = hub.stop(args.dir)
+        say(i18n.t("hub.stopped" if stopped else "hub.not_running", lang, session=args.dir))
+        return 0
+    state = hub.start(args.dir, ip=args.ip, port=args.port, password=args.password,
+                      members=args.members, idle_min=args.idle_minutes)
+    say(i18n.t("hub.started", lang, url=state["url"]))
+    say(i18n.t("hub.roster", lang, password=state["password"]))
+    for line in hub.roster_lines(state["members"]):
+        say(line)
+    say(i18n.t("hub.admin", lang, name=state["admin"], password=state["admin_password"]))
+    if args.prestart:
+        ready = hub.prestart(state)
+        say(i18n.t("hub.prestarted", lang, count=len(ready),
+                    seconds=max(ready.values(), default=0)))
+    say(i18n.t("hub.stop_hint", lang, session=args.dir))
+    return 0
+
+
+
+
+def register(sub) -> None:
+    ap = sub.add_parser("app", help="serve a group's notebook with Voila (no code) on 127.0.0.1")
+    ap.add_argument("dir")
+    ap.add_argument("group")
+    ap.add_argument("notebook", help="e.g. 01_as_is")
+    ap.add_argument("--port", type=int, default=8866)
+    ap.add_argument("--token", default=None)
+    ap.add_argument("--lang", choices=i18n.LANGS, default=None)
+    ap.set_defaults(func=cmd_app)
+
+
+    lb = sub.add_parser("lab", help="JupyterLab on a session folder (127.0.0.1 + token)")
+    lb.add_argument("dir")
+    lb.add_argument("--ip", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    lb.add_argument("--port", type=int, default=8888)
+    lb.add_argument("--token", default=None, help="default: a new random token")
+    lb.add_argument("--dry-run", action="store_true", help="print the command, do not start")
+    lb.set_defaults(func=cmd_lab)
+
+    hb = sub.add_parser("hub", help="serve a workshop room with JupyterHub").add_subparsers(
+        dest="sub", required=True)
+    hs = hb.add_parser("start", help="start hub + proxy in the background, print URL and roster")
+    hs.add_argument("dir")
+    hs.add_argument("--ip", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    hs.add_argument("--port", type=int, default=8000)
+    hs.add_argument("--password", default=None, help="shared workshop password (>= 8 chars; "
+                    "default: a new random one)")
+    hs.add_argument("--members", type=int, default=None,
+                    help="logins per group (default: the group's member count, else 4)")
+    hs.add_argument("--idle-minutes", type=int, default=120, help="idle culling (>= 15)")
+    hs.add_argument("--prestart", action="store_true", help="start every member's server now")
+    hs.set_defaults(func=cmd_hub)
+    hp = hb.add_parser("stop", help="stop the hub, the proxy and every member's server")
+    hp.add_argument("dir")
+    hp.set_defaults(func=cmd_hub)

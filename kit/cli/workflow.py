@@ -1,0 +1,139 @@
+"""``kit demo``, ``kit session new``, ``kit render``, ``kit survey``: a workshop's course."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+from kit import i18n
+from kit.cli.common import cli_lang, say
+from kit.exceptions import InputError
+from kit.render import notebooks
+from kit.render import pipeline as report
+
+DEMO_MARKER = ".kit-demo"
+
+
+def cmd_demo(args) -> int:
+    from kit.workspace.demo import build_demo
+
+    out = Path(args.out).resolve()
+    session_dir = out / "session"
+    marker = session_dir / DEMO_MARKER
+    if session_dir.exists():
+        if not marker.is_file():        # never delete a folder the demo did not make
+            raise InputError(*i18n.both("err.demo_exists", value=str(session_dir)),
+                             field="--out", value=str(out))
+        shutil.rmtree(session_dir)
+    session = build_demo(session_dir, lang=args.lang)
+    notebooks.prepare_notebooks(session_dir, session.groups, lang=session.lang)
+    marker.write_text("made by `kit demo`; `kit demo` replaces this folder\n", encoding="utf-8")
+    say(f"session: {session_dir}")
+    code = _render(session_dir, out / "handouts", args.jobs, args.lang)
+    say(i18n.t("msg.demo_next", args.lang or cli_lang(), session=session_dir))
+    return code
+
+
+def cmd_session_new(args) -> int:
+    from kit.workspace.session import new_session, new_session_from_survey
+
+    if bool(args.groups) == bool(args.survey):
+        print("error: --groups か --survey のどちらか一方を指定してください / "
+              "give either --groups or --survey", file=sys.stderr)
+        return 2
+    if args.survey:
+        session = new_session_from_survey(
+            args.dir, args.survey, group_size=args.group_size, seed=args.seed, mix=args.mix,
+            top_sections=args.top_sections, max_groups=args.max_groups,
+            assign_file=args.assign, name=args.name, lang=args.lang,
+            settings_file=args.settings)
+    else:
+        session = new_session(args.dir, args.groups, name=args.name, lang=args.lang,
+                              labour_cost_yen=args.labour_cost_yen, settings_file=args.settings,
+                              systems_file=args.systems, funding_file=args.funding,
+                              steps_dir=args.steps_dir)
+    notebooks.prepare_notebooks(args.dir, session.groups, lang=session.lang)
+    say(f"session: {Path(args.dir).resolve()} ({len(session.groups)} groups: "
+        f"{', '.join(session.groups)})")
+    return 0
+
+
+def _render(session_dir, out, jobs, lang, groups=None) -> int:
+    results = report.render_session(session_dir, out, jobs=jobs, lang=lang, groups=groups,
+                                    progress=sys.stderr.isatty())
+    ok = [r for r in results if r.ok]
+    for r in ok:
+        say(r.path)
+    msg_lang = lang or cli_lang()
+    say(i18n.t("msg.rendered", msg_lang, count=len(ok), path=Path(out).resolve()))
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        say(f"FAILED {r.group}: {r.error_en if msg_lang == 'en' else r.error}")
+    if failed:
+        say(i18n.t("msg.render_failures", msg_lang, count=len(failed)))
+        return 1
+    return 0
+
+
+def cmd_survey(args) -> int:
+    from kit.io.survey import load_survey
+
+    load_survey(args.file)          # bad input: exit 2 with the field, before any kernel
+    lang = args.lang or cli_lang()
+    path = report.render_survey(args.file, args.out, lang=lang)
+    say(i18n.t("survey.rendered", lang, path=path))
+    return 0
+
+
+def cmd_render(args) -> int:
+    out = args.out or str(Path(args.dir) / "handouts")
+    return _render(args.dir, out, args.jobs, args.lang, getattr(args, "group", None))
+
+
+
+
+def register(sub) -> None:
+    d = sub.add_parser("demo", help="build the bundled demo session and render its handouts")
+    d.add_argument("--out", default="demo_out")
+    d.add_argument("--jobs", type=int, default=None)
+    d.add_argument("--lang", choices=i18n.LANGS, default=None)
+    d.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("session", help="create sessions").add_subparsers(dest="sub",
+                                                                          required=True)
+    n = s.add_parser("new", help="create a session folder from a groups list")
+    n.add_argument("dir")
+    n.add_argument("--groups", default=None, help="CSV/xlsx: group_id, theme, annual_cases, "
+                   "members[, uptake, system, funding]")
+    n.add_argument("--labour-cost-yen", type=float, default=None)
+    n.add_argument("--lang", choices=i18n.LANGS, default=None)
+    n.add_argument("--name", default=None)
+    n.add_argument("--settings", default=None, help="session.yaml with assumptions")
+    n.add_argument("--systems", default=None, help="systems catalogue (CSV/xlsx)")
+    n.add_argument("--funding", default=None, help="funding sources (CSV/xlsx)")
+    n.add_argument("--steps-dir", default=None, help="folder with <group_id>.csv/.xlsx sheets")
+    n.add_argument("--survey", default=None, help="staff survey: form groups from it")
+    n.add_argument("--group-size", type=int, default=4, help="3-5 members per group")
+    n.add_argument("--seed", type=int, default=0)
+    n.add_argument("--mix", choices=("section", "mixed"), default="mixed")
+    n.add_argument("--top-sections", type=int, default=5)
+    n.add_argument("--max-groups", type=int, default=12)
+    n.add_argument("--assign", default=None, help="manual assignments: 回答ID/氏名, グループID")
+    n.set_defaults(func=cmd_session_new)
+
+    r = sub.add_parser("render", help="render every group's handout (in parallel)")
+    r.add_argument("dir")
+    r.add_argument("--out", default=None)
+    r.add_argument("--jobs", type=int, default=None)
+    r.add_argument("--lang", choices=i18n.LANGS, default=None)
+    r.add_argument("--group", action="append", default=None,
+                   help="render only this group (repeatable)")
+    r.set_defaults(func=cmd_render)
+
+    sv = sub.add_parser("survey", help="render the pre-workshop staff survey report")
+    sv.add_argument("file", help="survey export (CSV UTF-8/BOM/CP932 or .xlsx)")
+    sv.add_argument("--out", default=".")
+    sv.add_argument("--lang", choices=i18n.LANGS, default=None)
+    sv.set_defaults(func=cmd_survey)
+

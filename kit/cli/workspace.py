@@ -1,0 +1,89 @@
+"""``kit steps``, ``kit impact``, ``kit history``, ``kit restore``: one group's workspace."""
+
+from __future__ import annotations
+
+import json
+
+from kit import i18n
+from kit.cli.common import cli_lang, say
+from kit.domain import impact
+from kit.io import store
+
+
+def cmd_steps_import(args) -> int:
+    from kit.io.steps import read_steps
+
+    work = store.load_work(args.dir, args.group)
+    steps = read_steps(args.file)            # everything validated before anything is saved
+    saved = store.save_work(args.dir, work.model_copy(update={"steps": steps}))
+    say(f"{args.group}: {len(steps)} steps imported (revision {saved.revision})")
+    return 0
+
+
+def cmd_steps_export(args) -> int:
+    from kit.io.steps import write_steps
+
+    work = store.load_work(args.dir, args.group)
+    write_steps(work.steps, args.file, lang=args.lang or cli_lang())
+    say(f"{args.group}: {len(work.steps)} steps -> {args.file}")
+    return 0
+
+
+def cmd_impact(args) -> int:
+    session = store.load_session(args.dir)
+    work = store.load_work(args.dir, args.group)
+    figures = impact.compute(work, session.assumptions).to_dict()
+    if args.json:
+        say(json.dumps(figures, ensure_ascii=False, indent=1))
+        return 0
+    lang = args.lang or session.lang
+    for key, value in figures.items():
+        if key != "yearly":
+            say(f"{key}: {i18n.fmt_number(value, 2) if isinstance(value, float) else value}")
+    say(f"({i18n.t('report.figures_note', lang)})")
+    return 0
+
+
+def cmd_history(args) -> int:
+    for row in store.history(args.dir, args.group):
+        say(f"{row['revision']:>5}  {row['updated_at']}  steps={row['steps']}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    saved = store.restore(args.dir, args.group, args.version)
+    say(f"{args.group}: version {args.version} restored as revision {saved.revision}")
+    return 0
+
+
+
+
+def register(sub) -> None:
+    st = sub.add_parser("steps", help="import/export a group's steps sheet").add_subparsers(
+        dest="sub", required=True)
+    for name, func in (("import", cmd_steps_import), ("export", cmd_steps_export)):
+        c = st.add_parser(name)
+        c.add_argument("dir")
+        c.add_argument("group")
+        c.add_argument("file")
+        c.add_argument("--lang", choices=i18n.LANGS, default=None)
+        c.set_defaults(func=func)
+
+    im = sub.add_parser("impact", help="print a group's impact figures")
+    im.add_argument("dir")
+    im.add_argument("group")
+    im.add_argument("--json", action="store_true")
+    im.add_argument("--lang", choices=i18n.LANGS, default=None)
+    im.set_defaults(func=cmd_impact)
+
+    h = sub.add_parser("history", help="list the kept versions of a group's workspace")
+    h.add_argument("dir")
+    h.add_argument("group")
+    h.set_defaults(func=cmd_history)
+
+    rs = sub.add_parser("restore", help="restore a kept version as the newest")
+    rs.add_argument("dir")
+    rs.add_argument("group")
+    rs.add_argument("version", type=int)
+    rs.set_defaults(func=cmd_restore)
+

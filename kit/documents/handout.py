@@ -1,0 +1,204 @@
+"""The sections of a group's handout as HTML fragments, built from the workspace on disk.
+
+Every piece of user text goes through :func:`kit.documents.fragments.esc` (``html.escape``); numbers are formatted
+by :mod:`kit.i18n`. The report notebook calls one method per section; the methods display
+the HTML so that nbconvert exports it as-is (no code, no widgets).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kit import i18n
+from kit.documents.decision import DecisionSections
+from kit.documents.fragments import esc, figure_html
+from kit.documents.fragments import table as _table
+from kit.domain import impact
+from kit.domain.model import Phase
+from kit.io import store
+from kit.workspace.demo import resolve
+
+
+def _num(x: float, digits: int = 0) -> str:
+    return i18n.fmt_number(x, digits)
+
+
+class Handout(DecisionSections):
+    """One group's handout, read from ``session_dir`` (the single source of truth)."""
+
+    def __init__(self, session_dir: str | Path, group_id: str, lang: str = "ja"):
+        self.session_dir = Path(session_dir)
+        self.lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+        self.session = store.load_session(self.session_dir)
+        self.work = store.load_work(self.session_dir, group_id)
+        self.assumptions = self.session.assumptions
+        self.impact = impact.compute(self.work, self.assumptions)
+
+    @classmethod
+    def open(cls, session_dir: str | Path = "", group_id: str = "", lang: str = "ja"):
+        """The handout of ``group_id``; empty arguments open the bundled demo session."""
+        return cls(*resolve(session_dir, group_id), lang)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def t(self, key: str, **values) -> str:
+        return i18n.t(key, self.lang, **values)
+
+    def yen(self, x) -> str:
+        return i18n.fmt_yen(x, self.lang)
+
+    def hours(self, x) -> str:
+        return i18n.fmt_hours(x, self.lang)
+
+    def _show(self, fragment: str):
+        from IPython.display import HTML, display
+        display(HTML(fragment))
+        return None
+
+    # -- sections (HTML strings; ``show_*`` display them) -----------------------------------
+    def header_html(self) -> str:
+        w, s = self.work, self.session
+        members = "、".join(esc(m) for m in w.members) if self.lang == "ja" else \
+            ", ".join(esc(m) for m in w.members)
+        rows = [
+            [self.t("report.theme"), esc(w.theme)],
+            [self.t("report.group"), esc(w.group_id)],
+            [self.t("report.members"), members or "—"],
+            [self.t("report.session"), esc(s.name)],
+            [self.t("report.date"), esc(i18n.fmt_date(s.date, self.lang))],
+            [self.t("report.annual_cases"),
+             f"{_num(w.annual_cases)}{'件' if self.lang == 'ja' else ' cases'}"],
+            [self.t("report.uptake"), i18n.fmt_percent(self.impact.uptake)],
+        ]
+        body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+        return (f'<header class="handout-header"><h1>{self.t("report.title")}</h1>'
+                f'<p class="theme">{esc(w.theme)}</p>'
+                f'<table class="meta">{body}</table></header>')
+
+    def key_figures_html(self) -> str:
+        m = self.impact
+        per_year = "／年" if self.lang == "ja" else " / year"
+
+        T = m.horizon_years
+        horizon = f"（{T}年）" if self.lang == "ja" else f" ({T} years)"
+        rows = [
+            ("fig.hours_asis", self.hours(m.hours_asis) + per_year),
+            ("fig.hours_tobe", self.figure_range("hours_saved", self.hours,
+                                                 lambda v: m.hours_asis - v) + per_year),
+            ("fig.hours_saved", self.figure_range("hours_saved", self.hours) + per_year),
+            ("fig.fte_freed", self.figure_range(
+                "hours_saved", lambda v: f"{v:,.2f}{'人' if self.lang == 'ja' else ' FTE'}",
+                lambda v: v / self.assumptions.hours_per_fte)),
+            ("fig.cost_saved", self.figure_range("cost_saved_yen", self.yen) + per_year),
+            ("fig.resident_hours_saved",
+             self.figure_range("resident_hours_saved", self.hours) + per_year),
+            ("fig.lead_time", f"{m.lead_time_asis_days:,.1f} → {m.lead_time_tobe_days:,.1f}"
+                              f"{'日' if self.lang == 'ja' else ' days'}"),
+            ("fig.initial_cost", self.yen(m.initial_cost_yen)),
+            ("fig.annual_cost", self.yen(m.annual_cost_yen) + per_year),
+            ("fig.subsidy", self.yen(m.subsidy_yen)),
+            ("fig.general_fund", self.figure_range("general_fund_yen", self.yen) + horizon),
+            ("fig.npv", self.figure_range("npv_yen", self.yen) + horizon),
+            ("fig.payback", self.figure_range("payback_years", self.years)),
+        ]
+        body = "".join(f'<tr><th>{self.t(k)}</th><td class="num">{v}</td></tr>'
+                       for k, v in rows)
+        return (f'<section class="key-figures"><h2>{self.t("report.key_figures")}</h2>'
+                f'<table class="figures">{body}</table>'
+                f'<p class="note">{self.t("report.figures_note")}</p></section>')
+
+    def as_is_html(self) -> str:
+        df = impact.step_table(self.work, self.impact.uptake)
+        L = self.lang
+        headers = ["#", self.t("col.step"), self.t("col.actor"), self.t("col.channel"),
+                   self.t("col.minutes"), self.t("col.share"), self.t("col.wait_days"),
+                   self.t("col.value"), self.t("col.hours"), self.t("col.pain")]
+        rows = []
+        for i, (step, row) in enumerate(zip(self.work.steps, df.itertuples(), strict=True), start=1):
+            if step.is_new:
+                continue
+            rows.append([str(i), esc(step.name), i18n.label("actor", step.actor, L),
+                         i18n.label("channel", step.channel, L), _num(step.minutes, 1),
+                         i18n.fmt_percent(step.share), _num(step.wait_days, 1),
+                         i18n.label("value", step.value, L), _num(row.hours, 1),
+                         esc(step.pain)])
+        summary = (f'<p>{self.t("report.steps_count")}: {len(rows)} / '
+                   f'{self.t("report.waste_share")}: {i18n.fmt_percent(self.impact.waste_share)}'
+                   f'</p>')
+        return (f'<section class="as-is"><h2>{self.t("report.asis")}</h2>{summary}'
+                f'{self._flow_img("asis")}{_table(headers, rows, "steps")}</section>')
+
+    def _flow_img(self, view: str) -> str:
+        """The swimlane flow chart (As-Is or To-Be) as an embedded PNG."""
+        from kit.charts.flow import swimlane
+
+        return figure_html(swimlane(self.work, self.assumptions, self.lang, view=view),
+                           "chart flow")
+
+    def changes_html(self) -> str:
+        df = impact.step_table(self.work, self.impact.uptake).set_index("id")
+        L = self.lang
+        headers = [self.t("col.step"), self.t("col.action"), self.t("col.minutes"),
+                   self.t("col.minutes_after"), self.t("col.uptake_dependent"),
+                   self.t("col.hours_saved")]
+        parts = [f'<section class="changes"><h2>{self.t("report.changes_by_phase")}</h2>']
+        for phase, key in ((Phase.quick_win, "report.quick_wins"),
+                           (Phase.redesign, "report.redesign")):
+            steps = [s for s in self.work.steps if s.changed and s.phase == phase]
+            total = self.figure_range(f"{phase.value}_hours_saved", self.hours)
+            parts.append(f"<h3>{self.t(key)}: {total}"
+                         f"{'／年' if L == 'ja' else ' / year'}</h3>")
+            if not steps:
+                parts.append(f'<p>{self.t("report.no_changes")}</p>')
+                continue
+            rows = [[esc(s.name) + (" ★" if s.is_new else ""),
+                     i18n.label("action", s.action, L),
+                     "—" if s.is_new else _num(s.minutes, 1), _num(s.minutes_tobe, 1),
+                     i18n.label("bool", s.uptake_dependent, L),
+                     _num(df.at[s.id, "hours_saved"], 1) if df.at[s.id, "staff"] else "—"]
+                    for s in steps]
+            parts.append(_table(headers, rows, "changes"))
+        parts.append(f'<p class="note">{self.t("report.changes_note")}</p>')
+        parts.append(self._flow_img("tobe") + "</section>")
+        return "".join(parts)
+
+    def charts_html(self) -> str:
+        from kit.charts import impact as charts
+        figures = charts.all_figures(self.work, self.assumptions, self.lang)
+        parts = [f'<section class="charts"><h2>{self.t("report.charts")}</h2>']
+        parts += [figure_html(fig) for fig in figures.values()]
+        parts.append("</section>")
+        return "".join(parts)
+
+    def assumptions_html(self) -> str:
+        a, w, m = self.assumptions, self.work, self.impact
+        mark = f' <span class="assumption">{self.t("report.assumption_mark")}</span>'
+        rows = [
+            [self.t("field.labour_cost_yen_per_hour"), self.yen(a.labour_cost_yen_per_hour),
+             esc(a.labour_cost_source)],
+            [self.t("field.hours_per_fte"), i18n.fmt_hours(a.hours_per_fte, self.lang, 0), ""],
+            [self.t("field.horizon_years"), f"{a.horizon_years}", ""],
+            [self.t("field.discount_rate"), i18n.fmt_percent(a.discount_rate, 1),
+             esc(a.discount_rate_source)],
+            [self.t("field.uptake_by_year"),
+             " → ".join(i18n.fmt_percent(y["uptake"]) for y in m.yearly), ""],
+            [self.t("fig.initial_cost") + (f"（{esc(w.costs.system)}）" if w.costs.system
+                                           else ""),
+             self.yen(w.costs.initial_cost_yen), esc(w.costs.source)],
+            [self.t("fig.annual_cost"), self.yen(w.costs.annual_cost_yen), esc(w.costs.source)],
+        ]
+        for f in w.funding:
+            cap = self.yen(f.cap_yen) if f.cap_yen is not None else "—"
+            text = (f"{i18n.fmt_percent(f.rate)} / {self.t('field.cap_yen')} {cap} / "
+                    f"{self.t('field.eligible_share')} {i18n.fmt_percent(f.eligible_share)}")
+            rows.append([self.t("report.funding") + ": " + esc(f.name) +
+                         (mark if f.assumption else ""), text, esc(f.source)])
+        headers = [self.t("report.item"), self.t("report.value"), self.t("report.source")]
+        return (f'<section class="assumptions"><h2>{self.t("report.assumptions")}</h2>'
+                f'{_table(headers, rows, "assumptions")}'
+                f'<p class="note">{self.t("report.assumption_note")}</p></section>')
+
+    def footer_html(self) -> str:
+        return f'<footer class="handout-footer"><p>{self.t("report.footer")}</p></footer>'
+
+    def show(self, section: str):
+        return self._show(getattr(self, f"{section}_html")())

@@ -1,0 +1,197 @@
+"""The session summary across groups as HTML fragments (``templates/session_summary.ipynb``).
+
+Read from the workspaces on disk, like :class:`kit.documents.handout.Handout` for one group. A group
+whose workspace cannot be read is named and left out of the totals; the others still count.
+Hours saved carry their P10–P90 range when :mod:`kit.domain.uncertainty` is available and the group
+gave three-point estimates (per-draw sums give the city's range). Quick wins come first.
+Every piece of user text goes through :func:`kit.documents.fragments.esc`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kit import i18n
+from kit.documents.fragments import esc
+from kit.documents.fragments import table as _table
+from kit.domain import impact
+from kit.domain.model import Phase
+from kit.exceptions import KitError
+from kit.io import store
+from kit.workspace.demo import resolve
+
+DRAWS = 2000
+
+
+@dataclass
+class GroupResult:
+    work: object
+    impact: impact.Impact
+    samples: np.ndarray | None = None      # Monte Carlo draws of hours saved, if any
+
+
+def _draws(work, assumptions, seed: int) -> np.ndarray | None:
+    try:
+        from kit.domain import uncertainty
+        forecast = uncertainty.monte_carlo(work, assumptions, n=DRAWS, seed=seed)
+    except (ImportError, AttributeError, KitError):
+        return None
+    if not getattr(forecast, "uncertain_inputs", 0):
+        return None
+    return np.asarray(forecast.samples["hours_saved"], dtype=float)
+
+
+class Summary:
+    def __init__(self, session_dir: str | Path, lang: str = "ja"):
+        self.session_dir = Path(session_dir)
+        self.lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+        self.session = store.load_session(self.session_dir)
+        self.assumptions = self.session.assumptions
+        self.groups: list[GroupResult] = []
+        self.unavailable: list[str] = []
+        for i, gid in enumerate(self.session.groups):
+            try:
+                work = store.load_work(self.session_dir, gid)
+                m = impact.compute(work, self.assumptions)
+            except KitError:
+                self.unavailable.append(gid)
+                continue
+            self.groups.append(GroupResult(work, m, _draws(work, self.assumptions, 1000 + i)))
+
+    @classmethod
+    def open(cls, session_dir: str | Path = "", lang: str = "ja") -> Summary:
+        session_dir, _ = resolve(session_dir, None)
+        return cls(session_dir, lang)
+
+    def t(self, key: str, **values) -> str:
+        return i18n.t(key, self.lang, **values)
+
+    def yen(self, x) -> str:
+        return i18n.fmt_yen(x, self.lang)
+
+    def hours(self, x) -> str:
+        return i18n.fmt_hours(x, self.lang, 0)
+
+    # -- figures ---------------------------------------------------------------------------
+    def totals(self) -> dict[str, float]:
+        keys = ("hours_saved", "quick_win_hours_saved", "redesign_hours_saved", "fte_freed",
+                "cost_saved_yen", "initial_cost_yen", "annual_cost_yen", "subsidy_yen",
+                "general_fund_yen", "npv_yen", "resident_hours_saved")
+        return {k: float(sum(getattr(g.impact, k) for g in self.groups)) for k in keys}
+
+    def hours_range(self, group: GroupResult | None = None) -> tuple[float, float] | None:
+        """P10, P90 of hours saved for one group, or for the city (sum of draws)."""
+        if group is not None:
+            s = group.samples
+        else:
+            if not self.groups or any(g.samples is None for g in self.groups):
+                return None
+            s = np.sum([g.samples for g in self.groups], axis=0)
+        if s is None:
+            return None
+        return float(np.percentile(s, 10)), float(np.percentile(s, 90))
+
+    def _range_text(self, r) -> str:
+        return "—" if r is None else f"{self.hours(r[0])} 〜 {self.hours(r[1])}"
+
+    # -- sections --------------------------------------------------------------------------
+    def header_html(self) -> str:
+        s = self.session
+        rows = [(self.t("report.session"), esc(s.name)),
+                (self.t("report.date"), esc(i18n.fmt_date(s.date, self.lang))),
+                (self.t("summary.count_groups"), str(len(self.groups)))]
+        body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+        missing = ""
+        if self.unavailable:
+            names = "、".join(esc(g) for g in self.unavailable)
+            missing = f'<p class="note warning">{self.t("summary.unavailable", groups=names)}</p>'
+        return (f'<header class="handout-header"><h1>{self.t("summary.title")}</h1>'
+                f'<table class="meta">{body}</table>{missing}</header>')
+
+    def totals_html(self) -> str:
+        tot, T = self.totals(), self.assumptions.horizon_years
+        per_year = "／年" if self.lang == "ja" else " / year"
+        horizon = f"（{T}年）" if self.lang == "ja" else f" ({T} years)"
+        rng = self.hours_range()
+        rows = [("fig.hours_saved", self.hours(tot["hours_saved"]) + per_year),
+                ("summary.col_range", self._range_text(rng)),
+                ("report.quick_wins", self.hours(tot["quick_win_hours_saved"]) + per_year),
+                ("report.redesign", self.hours(tot["redesign_hours_saved"]) + per_year),
+                ("fig.fte_freed", f"{tot['fte_freed']:,.2f}" + self.t("summary.fte_unit")),
+                ("fig.cost_saved", self.yen(tot["cost_saved_yen"]) + per_year),
+                ("fig.initial_cost", self.yen(tot["initial_cost_yen"])),
+                ("fig.annual_cost", self.yen(tot["annual_cost_yen"]) + per_year),
+                ("fig.subsidy", self.yen(tot["subsidy_yen"])),
+                ("fig.general_fund", self.yen(tot["general_fund_yen"]) + horizon),
+                ("fig.npv", self.yen(tot["npv_yen"]) + horizon)]
+        body = "".join(f'<tr><th>{self.t(k)}</th><td class="num">{v}</td></tr>'
+                       for k, v in rows)
+        note = self.t("summary.range_note") if rng else self.t("summary.no_range")
+        return (f'<section class="key-figures"><h2>{self.t("summary.totals")}</h2>'
+                f'<table class="figures">{body}</table><p class="note">{note} '
+                f'{self.t("report.figures_note")}</p></section>')
+
+    def quick_wins_html(self) -> str:
+        rows = []
+        for g in self.groups:
+            df = impact.step_table(g.work, g.impact.uptake).set_index("id")
+            for s in g.work.steps:
+                if s.changed and s.phase == Phase.quick_win and df.at[s.id, "staff"]:
+                    rows.append((float(df.at[s.id, "hours_saved"]), g.work.group_id,
+                                 g.work.theme, s))
+        rows.sort(key=lambda r: (-r[0], r[1]))
+        table = [[esc(gid), esc(theme), esc(s.name), i18n.label("action", s.action, self.lang),
+                  self.hours(h)] for h, gid, theme, s in rows]
+        headers = [self.t("summary.col_group"), self.t("summary.col_theme"),
+                   self.t("summary.col_step"), self.t("col.action"), self.t("col.hours_saved")]
+        body = _table(headers, table, "changes") if table else \
+            f'<p>{self.t("report.no_changes")}</p>'
+        return f'<section class="changes"><h2>{self.t("summary.quick_wins")}</h2>{body}</section>'
+
+    def groups_html(self) -> str:
+        order = sorted(self.groups, key=lambda g: (-g.impact.quick_win_hours_saved,
+                                                   -g.impact.hours_saved, g.work.group_id))
+        rows = [[esc(g.work.group_id), esc(g.work.theme), self.hours(g.impact.hours_saved),
+                 self._range_text(self.hours_range(g)),
+                 self.hours(g.impact.quick_win_hours_saved),
+                 self.hours(g.impact.redesign_hours_saved),
+                 self.yen(g.impact.cost_saved_yen), self.yen(g.impact.subsidy_yen),
+                 self.yen(g.impact.general_fund_yen), self.yen(g.impact.npv_yen)]
+                for g in order]
+        headers = [self.t("summary.col_group"), self.t("summary.col_theme"),
+                   self.t("fig.hours_saved"), self.t("summary.col_range"),
+                   self.t("report.quick_wins"), self.t("report.redesign"),
+                   self.t("fig.cost_saved"), self.t("fig.subsidy"), self.t("fig.general_fund"),
+                   self.t("fig.npv")]
+        return (f'<section class="groups"><h2>{self.t("summary.groups")}</h2>'
+                f'{_table(headers, rows, "figures")}</section>')
+
+    def matrix_points(self) -> list[dict]:
+        return [{"label": f"{g.work.group_id} {g.work.theme}",
+                 "hours_saved": g.impact.hours_saved,
+                 "general_fund_yen": g.impact.general_fund_yen,
+                 "quick_share": (g.impact.quick_win_hours_saved / g.impact.hours_saved
+                                 if g.impact.hours_saved > 0 else 0.0)} for g in self.groups]
+
+    def matrix_html(self) -> str:
+        from kit.charts.survey import impact_effort
+        from kit.documents.fragments import figure_html
+        fig = impact_effort(self.matrix_points(), self.lang)
+        return (f'<section class="charts"><h2>{self.t("summary.matrix")}</h2>'
+                f'{figure_html(fig)}</section>')
+
+    def footer_html(self) -> str:
+        return f'<footer class="handout-footer"><p>{self.t("summary.footer")}</p></footer>'
+
+    def html(self) -> str:
+        return "".join(getattr(self, f"{s}_html")() for s in SECTIONS)
+
+    def show(self, section: str):
+        from IPython.display import HTML, display
+        display(HTML(getattr(self, f"{section}_html")()))
+
+
+SECTIONS = ("header", "totals", "quick_wins", "groups", "matrix", "footer")

@@ -1,0 +1,214 @@
+"""The impact arithmetic of docs/formulas.md: pure functions, no I/O, no plotting.
+
+Per As-Is step *i*: ``H_i = V · p_i · t_i / 60`` hours a year. A step's minutes are staff time
+for counter, back-office and approver steps, the resident's time for resident steps, and
+nobody's for system and external steps (lead time only). To-Be hours use the minutes and
+share after the change; for steps whose saving needs the online channel, the effective
+To-Be hours are ``u · H'_i + (1 − u) · H_i`` at online uptake ``u``.
+
+Money: ``saving_y = ΔH_y · labour cost``; subsidy ``S = min(Σ min(rate · eligible, cap), C0)``;
+general-fund burden ``= C0 + T · Ca − S``; ``NPV = −(C0 − S) + Σ_y (saving_y − Ca)/(1+r)^y``;
+payback is the first (interpolated) year where the undiscounted cumulative net turns ≥ 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kit.domain.model import Actor, Assumptions, GroupWork, Phase, ValueClass
+
+STAFF = {Actor.counter.value, Actor.back_office.value, Actor.approver.value}
+RESIDENT = {Actor.resident.value}
+
+
+def step_table(work: GroupWork, uptake: float) -> pd.DataFrame:
+    """One row per step with its As-Is and To-Be hours a year (vectorised)."""
+    steps = work.steps
+    df = pd.DataFrame({
+        "id": [s.id for s in steps],
+        "name": [s.name for s in steps],
+        "actor": [s.actor.value for s in steps],
+        "channel": [s.channel.value for s in steps],
+        "value": [s.value.value for s in steps],
+        "action": [s.action.value for s in steps],
+        "phase": [s.phase.value for s in steps],
+        "minutes": np.array([s.minutes for s in steps], dtype=float),
+        "share": np.array([s.share for s in steps], dtype=float),
+        "wait_days": np.array([s.wait_days for s in steps], dtype=float),
+        "minutes_after": np.array([s.minutes_tobe for s in steps], dtype=float),
+        "share_after": np.array([s.share_tobe for s in steps], dtype=float),
+        "wait_days_after": np.array([s.wait_days_tobe for s in steps], dtype=float),
+        "uptake_dependent": np.array([s.uptake_dependent for s in steps], dtype=bool),
+        "is_new": np.array([s.is_new for s in steps], dtype=bool),
+        "changed": np.array([s.changed for s in steps], dtype=bool),
+    })
+    V = float(work.annual_cases)
+    exists = ~df["is_new"].to_numpy()
+    df["staff"] = df["actor"].isin(STAFF)
+    df["resident"] = df["actor"].isin(RESIDENT)
+    df["hours"] = V * df["share"] * df["minutes"] / 60 * exists
+    df["hours_after_full"] = V * df["share_after"] * df["minutes_after"] / 60
+    dep = df["uptake_dependent"].to_numpy()
+    u = np.where(dep, uptake, 1.0)
+    df["hours_after"] = df["hours"] + u * (df["hours_after_full"] - df["hours"])  # exact if equal
+    df["hours_saved"] = df["hours"] - df["hours_after"]
+    df["lead_days"] = df["share"] * df["wait_days"] * exists
+    lead_after_full = df["share_after"] * df["wait_days_after"]
+    df["lead_days_after"] = u * lead_after_full + (1 - u) * df["lead_days"]
+    visit = (df["actor"] == Actor.resident.value) & (df["channel"] == "counter")
+    df["visits"] = df["share"] * (visit & exists)
+    gone = (df["action"] == "eliminate") | (df["minutes_after"] <= 0)
+    df["visits_after"] = u * (df["share_after"] * (visit & ~gone)) + (1 - u) * df["visits"]
+    return df
+
+
+@dataclass(frozen=True)
+class Impact:
+    """The figures a handout shows; hours and yen are per year at the group's uptake."""
+
+    uptake: float
+    annual_cases: float
+    hours_asis: float
+    hours_tobe: float
+    hours_saved: float
+    fte_freed: float
+    cost_saved_yen: float
+    resident_hours_asis: float
+    resident_hours_tobe: float
+    resident_hours_saved: float
+    visits_per_case_asis: float
+    visits_per_case_tobe: float
+    lead_time_asis_days: float
+    lead_time_tobe_days: float
+    waste_share: float
+    quick_win_hours_saved: float
+    redesign_hours_saved: float
+    initial_cost_yen: float
+    annual_cost_yen: float
+    subsidy_yen: float
+    total_cost_yen: float
+    general_fund_yen: float
+    npv_yen: float
+    payback_years: float | None
+    general_fund_per_hour_saved_yen: float | None
+    horizon_years: int
+    discount_rate: float
+    labour_cost_yen_per_hour: float
+    yearly: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def group_uptake(work: GroupWork, assumptions: Assumptions) -> float:
+    return assumptions.uptake if work.uptake is None else work.uptake
+
+
+def uptake_by_year(work: GroupWork, assumptions: Assumptions) -> np.ndarray:
+    """Online uptake in years 1..T: the group's ramp, held at its last value; else flat."""
+    T = assumptions.horizon_years
+    ramp = list(work.uptake_by_year)
+    if not ramp:
+        return np.full(T, group_uptake(work, assumptions))
+    ramp = ramp[:T] + [ramp[-1]] * max(0, T - len(ramp))
+    return np.asarray(ramp, dtype=float)
+
+
+def subsidy(work: GroupWork) -> float:
+    """Σ over funding sources of min(rate × eligible share × C0, cap), at most C0."""
+    c0 = work.costs.initial_cost_yen
+    total = 0.0
+    for source in work.funding:
+        amount = source.rate * source.eligible_share * c0
+        if source.cap_yen is not None:
+            amount = min(amount, source.cap_yen)
+        total += amount
+    return min(total, c0)
+
+
+def npv(initial_net: float, net_by_year: np.ndarray, rate: float) -> float:
+    """``−initial_net + Σ_y net_y / (1 + rate)^y`` for y = 1..T."""
+    years = np.arange(1, len(net_by_year) + 1)
+    return float(-initial_net + np.sum(net_by_year / (1 + rate) ** years))
+
+
+def payback_years(initial_net: float, net_by_year: np.ndarray) -> float | None:
+    """Years until the undiscounted cumulative net turns ≥ 0, interpolated within the year."""
+    if initial_net <= 0:
+        return 0.0
+    cumulative = -initial_net + np.cumsum(net_by_year)
+    reached = np.nonzero(cumulative >= 0)[0]
+    if reached.size == 0:
+        return None
+    y = int(reached[0])
+    before = -initial_net if y == 0 else cumulative[y - 1]
+    return float(y + (-before) / net_by_year[y])
+
+
+def compute(work: GroupWork, assumptions: Assumptions) -> Impact:
+    u = group_uptake(work, assumptions)
+    df = step_table(work, u)
+    staff, resident = df["staff"].to_numpy(), df["resident"].to_numpy()
+    hours_asis = float(df.loc[staff, "hours"].sum())
+    hours_tobe = float(df.loc[staff, "hours_after"].sum())
+    saved = hours_asis - hours_tobe
+    res_asis = float(df.loc[resident, "hours"].sum())
+    res_tobe = float(df.loc[resident, "hours_after"].sum())
+    waste = float(df.loc[staff & (df["value"] == ValueClass.waste.value), "hours"].sum())
+    V = float(work.annual_cases)
+    qw = staff & (df["phase"] == Phase.quick_win.value).to_numpy()
+
+    # money over the horizon: saving is linear in uptake
+    dep = df["uptake_dependent"].to_numpy() & staff
+    full_saving = (df["hours"] - df["hours_after_full"]).to_numpy()
+    fixed = float(full_saving[staff & ~dep].sum())
+    per_uptake = float(full_saving[dep].sum())
+    ramp = uptake_by_year(work, assumptions)
+    hours_by_year = fixed + ramp * per_uptake
+    labour = assumptions.labour_cost_yen_per_hour
+    saving_by_year = hours_by_year * labour
+    c0, ca = work.costs.initial_cost_yen, work.costs.annual_cost_yen
+    T, r = assumptions.horizon_years, assumptions.discount_rate
+    s = subsidy(work)
+    net_by_year = saving_by_year - ca
+    total_cost = c0 + T * ca
+    general_fund = total_cost - s
+    hours_over_horizon = float(hours_by_year.sum())
+    years = np.arange(1, T + 1)
+    yearly = pd.DataFrame({
+        "year": years, "uptake": ramp, "hours_saved": hours_by_year,
+        "saving_yen": saving_by_year, "running_cost_yen": np.full(T, ca),
+        "net_yen": net_by_year, "discounted_net_yen": net_by_year / (1 + r) ** years,
+        "cumulative_net_yen": -(c0 - s) + np.cumsum(net_by_year),
+    })
+    return Impact(
+        uptake=u, annual_cases=V,
+        hours_asis=hours_asis, hours_tobe=hours_tobe, hours_saved=saved,
+        fte_freed=saved / assumptions.hours_per_fte, cost_saved_yen=saved * labour,
+        resident_hours_asis=res_asis, resident_hours_tobe=res_tobe,
+        resident_hours_saved=res_asis - res_tobe,
+        visits_per_case_asis=float(df["visits"].sum()),
+        visits_per_case_tobe=float(df["visits_after"].sum()),
+        lead_time_asis_days=float(df["lead_days"].sum()),
+        lead_time_tobe_days=float(df["lead_days_after"].sum()),
+        waste_share=waste / hours_asis if hours_asis else 0.0,
+        quick_win_hours_saved=float(df.loc[qw, "hours_saved"].sum()),
+        redesign_hours_saved=float(df.loc[staff & ~qw, "hours_saved"].sum()),
+        initial_cost_yen=c0, annual_cost_yen=ca, subsidy_yen=s, total_cost_yen=total_cost,
+        general_fund_yen=general_fund,
+        npv_yen=npv(c0 - s, net_by_year, r),
+        payback_years=payback_years(c0 - s, net_by_year),
+        general_fund_per_hour_saved_yen=(general_fund / hours_over_horizon
+                                         if hours_over_horizon > 0 else None),
+        horizon_years=T, discount_rate=r, labour_cost_yen_per_hour=labour,
+        yearly=yearly.to_dict(orient="records"),
+    )
+
+
+def hours_by_actor(work: GroupWork, assumptions: Assumptions) -> pd.DataFrame:
+    """Annual hours As-Is and To-Be per actor (staff and resident actors)."""
+    df = step_table(work, group_uptake(work, assumptions))
+    return df.groupby("actor", sort=False)[["hours", "hours_after"]].sum()

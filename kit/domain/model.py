@@ -1,0 +1,375 @@
+"""Domain types of the workshop, validated on construction.
+
+One typed model is the single source of truth: it gives widget defaults, the dict papermill
+receives and what is written to disk. Anything a user types passes through here; a bad value
+raises :class:`kit.exceptions.InputError` naming the field and the value in Japanese and
+English. Pure: no Jupyter, widgets or plotting.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import math
+import re
+import uuid
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from kit import i18n
+from kit.domain.values import CONTROL_RE, clean_line, clean_text, split_tags, to_bool, to_number
+
+SCHEMA_VERSION = 1
+MAX_NAME = 200
+MAX_TEXT = 2000
+MAX_MINUTES = 100_000        # ~70 days of one person's time per case: beyond is a typo
+MAX_CASES = 100_000_000
+MAX_YEN = 1e13
+SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
+
+
+class Actor(str, enum.Enum):
+    resident = "resident"
+    counter = "counter"
+    back_office = "back_office"
+    approver = "approver"
+    system = "system"
+    external = "external"
+
+
+STAFF_ACTORS = (Actor.counter, Actor.back_office, Actor.approver)
+
+
+class Channel(str, enum.Enum):
+    counter = "counter"
+    paper = "paper"
+    phone = "phone"
+    mail = "mail"
+    online = "online"
+    system = "system"
+
+
+class ValueClass(str, enum.Enum):
+    value_adding = "value_adding"
+    necessary = "necessary"
+    waste = "waste"
+
+
+class Action(str, enum.Enum):
+    keep = "keep"
+    eliminate = "eliminate"
+    combine = "combine"
+    rearrange = "rearrange"
+    simplify = "simplify"
+    automate = "automate"
+
+
+class Phase(str, enum.Enum):
+    quick_win = "quick_win"
+    redesign = "redesign"
+
+
+# --- boundary parsing ---------------------------------------------------------------------
+def _no_control(value: str) -> str:
+    if CONTROL_RE.search(value):
+        raise ValueError("control")
+    return value
+
+
+def _finite(value: float) -> float:
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError("number")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(to_number)]
+Minutes = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=MAX_MINUTES)]
+Share = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=1)]
+Days = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=3650)]
+Yen = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=MAX_YEN)]
+Flag = Annotated[bool, BeforeValidator(to_bool)]
+Name = Annotated[str, BeforeValidator(clean_line), Field(min_length=1, max_length=MAX_NAME)]
+Text = Annotated[str, BeforeValidator(clean_text), Field(max_length=MAX_TEXT)]
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False, allow_inf_nan=False,
+                              use_enum_values=False, str_strip_whitespace=True)
+
+    @classmethod
+    def parse(cls, data: Any, *, where: str = ""):
+        """Construct from a dict, turning a validation error into the kit's InputError."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            from kit.domain.messages import input_error
+            raise input_error(exc, where=where) from None
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _check_text_and_numbers(cls, value):
+        if isinstance(value, str):
+            return _no_control(value)
+        if isinstance(value, float):
+            return _finite(value)
+        return value
+
+
+class Step(_Model):
+    """One step of a procedure, As-Is, with its To-Be change."""
+
+    id: str = Field(default_factory=new_id, pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    name: Name
+    actor: Actor = Actor.back_office
+    channel: Channel = Channel.paper
+    minutes: Minutes = 0.0
+    share: Share = 1.0
+    wait_days: Days = 0.0
+    value: ValueClass = ValueClass.necessary
+    pain: Text = ""
+    # To-Be
+    action: Action = Action.keep
+    minutes_after: Minutes | None = None
+    share_after: Share | None = None
+    wait_days_after: Days | None = None
+    phase: Phase = Phase.quick_win
+    uptake_dependent: Flag = False
+    is_new: Flag = False        # added in the To-Be: no As-Is time
+    # decision depth: three-point To-Be minutes and the capability a change needs
+    minutes_after_low: Minutes | None = None
+    minutes_after_high: Minutes | None = None
+    needs: Text = ""            # capability tags, e.g. "online;rpa" (see kit.domain.selection)
+
+    @model_validator(mode="after")
+    def _three_point_order(self):
+        low, high, likely = self.minutes_after_low, self.minutes_after_high, self.minutes_tobe
+        if self.action != Action.eliminate and (
+                (low is not None and low > likely) or (high is not None and high < likely)):
+            raise ValueError("range_order")
+        return self
+
+    @property
+    def needs_tags(self) -> list[str]:
+        return split_tags(self.needs)
+
+    @property
+    def minutes_tobe(self) -> float:
+        if self.action == Action.eliminate:
+            return 0.0
+        return self.minutes if self.minutes_after is None else self.minutes_after
+
+    @property
+    def share_tobe(self) -> float:
+        return self.share if self.share_after is None else self.share_after
+
+    @property
+    def wait_days_tobe(self) -> float:
+        if self.action == Action.eliminate:
+            return 0.0
+        return self.wait_days if self.wait_days_after is None else self.wait_days_after
+
+    @property
+    def changed(self) -> bool:
+        return (self.is_new or self.action != Action.keep
+                or self.minutes_tobe != self.minutes or self.share_tobe != self.share
+                or self.wait_days_tobe != self.wait_days)
+
+
+class Costs(_Model):
+    system: Text = ""
+    initial_cost_yen: Yen = 0.0
+    annual_cost_yen: Yen = 0.0
+    source: Text = ""
+
+
+class FundingSource(_Model):
+    """A subsidy or grant: subsidy = min(rate × eligible initial cost, cap)."""
+
+    funding_id: Text = ""
+    name: Name
+    rate: Share = 0.5
+    cap_yen: Yen | None = None
+    eligible_share: Share = 1.0
+    source: Text = ""
+    assumption: Flag = True
+
+
+Score = Annotated[float, BeforeValidator(to_number), Field(ge=1, le=5)]
+
+
+class SystemOption(_Model):
+    """A candidate system from the catalogue (costs are assumptions until quoted)."""
+
+    system_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")]
+    name: Name
+    initial_cost_yen: Yen = 0.0
+    annual_cost_yen: Yen = 0.0
+    integration: Score = 3
+    resident_usability: Score = 3
+    staff_usability: Score = 3
+    operating_burden: Score = 3      # 5 = lightest burden
+    capabilities: Text = ""
+    source: Text = ""
+    enables: Text = ""               # capability tags the system provides, e.g. "online;rpa"
+
+    @property
+    def enables_tags(self) -> list[str]:
+        return split_tags(self.enables)
+
+
+def _slug(value: Any) -> Any:
+    if isinstance(value, str) and not SLUG_RE.match(value):
+        raise ValueError("slug")
+    return value
+
+
+GroupId = Annotated[str, BeforeValidator(_slug)]
+
+
+class Assumptions(_Model):
+    """Session-wide assumptions; every default is an assumption to be confirmed."""
+
+    labour_cost_yen_per_hour: Annotated[float, BeforeValidator(to_number),
+                                        Field(ge=0, le=100_000)] = 3000.0
+    labour_cost_source: Text = ("仮定: 職員1人1時間あたりの人件費（給与・手当・法定福利費）。"
+                                "自団体の決算値で確認してください。")
+    hours_per_fte: Annotated[float, BeforeValidator(to_number), Field(gt=0, le=8760)] = 1860.0
+    horizon_years: Annotated[int, BeforeValidator(to_number), Field(ge=1, le=30)] = 5
+    discount_rate: Annotated[float, BeforeValidator(to_number), Field(ge=0, le=0.5)] = 0.04
+    discount_rate_source: Text = ("社会的割引率4%（国土交通省「公共事業評価の費用便益分析に関する"
+                                  "技術指針」に倣う）。")
+    uptake: Share = 0.3
+
+    @field_validator("horizon_years", mode="before")
+    @classmethod
+    def _whole_years(cls, value):
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+
+
+OptYen = Yen | None
+OptCases = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=MAX_CASES)] | None
+
+
+class Ranges(_Model):
+    """Three-point estimates (low / high around the likely value kept elsewhere); None = exact."""
+
+    annual_cases_low: OptCases = None
+    annual_cases_high: OptCases = None
+    uptake_low: Share | None = None
+    uptake_high: Share | None = None
+    initial_cost_low: OptYen = None
+    initial_cost_high: OptYen = None
+    annual_cost_low: OptYen = None
+    annual_cost_high: OptYen = None
+
+
+class Actuals(_Model):
+    """Measured after go-live (kit.domain.followup): None = not measured yet."""
+
+    measured_on: str = ""
+    annual_cases: OptCases = None
+    uptake: Share | None = None
+    initial_cost_yen: OptYen = None
+    annual_cost_yen: OptYen = None
+    minutes: dict[str, Minutes] = Field(default_factory=dict, max_length=500)
+    notes: Text = ""
+
+
+class GroupWork(_Model):
+    """Everything one group produces: the single versioned document on disk."""
+
+    schema_version: int = SCHEMA_VERSION
+    revision: int = Field(default=0, ge=0)
+    updated_at: str = ""
+    group_id: GroupId
+    theme: Name
+    members: list[Name] = Field(default_factory=list, max_length=20)
+    annual_cases: Annotated[float, BeforeValidator(to_number), Field(ge=0, le=MAX_CASES)] = 0.0
+    uptake: Share | None = None
+    uptake_by_year: list[Share] = Field(default_factory=list, max_length=30)
+    steps: list[Step] = Field(default_factory=list, max_length=500)
+    costs: Costs = Field(default_factory=Costs)
+    funding: list[FundingSource] = Field(default_factory=list, max_length=20)
+    notes: Text = ""
+    # decision depth: system selection, ranges, follow-up
+    candidates: list[SystemOption] = Field(default_factory=list, max_length=30)
+    weights: dict[str, Annotated[float, BeforeValidator(to_number), Field(ge=0, le=1000)]] = \
+        Field(default_factory=dict, max_length=30)
+    scores: dict[str, dict[str, Score]] = Field(default_factory=dict, max_length=30)
+    selected_system: Text = ""
+    ranges: Ranges = Field(default_factory=Ranges)
+    optimism_bias: Flag = False
+    actuals: Actuals = Field(default_factory=Actuals)
+
+    @model_validator(mode="after")
+    def _ranges_in_order(self):
+        """low ≤ likely ≤ high for every three-point estimate that has a bound."""
+        r, c = self.ranges, self.costs
+        uptake = self.uptake
+        for name, likely, low, high in (
+                ("annual_cases", self.annual_cases, r.annual_cases_low, r.annual_cases_high),
+                ("uptake", uptake, r.uptake_low, r.uptake_high),
+                ("initial_cost_yen", c.initial_cost_yen, r.initial_cost_low, r.initial_cost_high),
+                ("annual_cost_yen", c.annual_cost_yen, r.annual_cost_low, r.annual_cost_high)):
+            if likely is None:
+                continue
+            if (low is not None and low > likely) or (high is not None and high < likely):
+                raise ValueError(f"range_order:{name}")
+        return self
+
+    @model_validator(mode="after")
+    def _unique_step_ids(self):
+        seen: set[str] = set()
+        for step in self.steps:
+            if step.id in seen:
+                step.id = new_id()
+            seen.add(step.id)
+        return self
+
+
+class Session(_Model):
+    schema_version: int = SCHEMA_VERSION
+    name: Name
+    date: str = Field(default_factory=lambda: _dt.date.today().isoformat())
+    lang: str = i18n.DEFAULT_LANG
+    assumptions: Assumptions = Field(default_factory=Assumptions)
+    groups: list[GroupId] = Field(default_factory=list)
+    systems: list[SystemOption] = Field(default_factory=list, max_length=100)
+    funding_sources: list[FundingSource] = Field(default_factory=list, max_length=100)
+
+    @field_validator("lang")
+    @classmethod
+    def _lang(cls, value):
+        if value not in i18n.LANGS:
+            raise ValueError("lang")
+        return value
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value):
+        if isinstance(value, _dt.date):
+            return value.isoformat()
+        _dt.date.fromisoformat(str(value))
+        return str(value)
+
+    @field_validator("groups")
+    @classmethod
+    def _unique_groups(cls, value):
+        if len(set(value)) != len(value):
+            raise ValueError("duplicate_group")
+        return value

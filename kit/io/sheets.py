@@ -1,0 +1,275 @@
+"""Reading and writing step sheets and group lists as CSV or Excel (.xlsx).
+
+Pure I/O: no Jupyter, no plotting. Every cell is read as text and goes through the model
+(:class:`~kit.domain.model.Step`, :class:`~kit.domain.model.GroupWork`), which reads what real sheets contain
+(full-width digits, ``15分``, ``1,200件``, ``20%``). Enum cells may hold the Japanese or the
+English label, or the value itself. A problem raises :class:`~kit.exceptions.InputError` in
+Japanese and English naming the file, or the row as the spreadsheet numbers it (header row 1,
+first data row 2), the column header as written in the file and the value.
+
+CSV is read as UTF-8 (with or without BOM) or CP932 and written as UTF-8 with a BOM, which
+Excel in Japan opens without mojibake. Text that Excel would run as a formula (starting with
+``=``, ``+``, ``-`` or ``@``) is written to CSV behind an apostrophe, removed again on reading;
+in .xlsx it is stored as a plain string.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from kit import i18n
+from kit.domain import messages
+from kit.domain.values import header_key
+from kit.exceptions import InputError
+
+SUFFIXES = (".csv", ".xlsx")
+UNZIPPED_FACTOR = 10        # an .xlsx may unpack to at most this many times max_mb
+FORMULA_RE = re.compile(r"'*[=+\-@]")      # text Excel would take for a formula
+_CP932_STRAYS = re.compile("[\x80\uf8f0-\uf8f3]")   # single bytes 0x80, 0xA0, 0xFD-0xFF
+FIELD_MARK = "\ue000"      # stands for the column header inside a model message
+
+
+def lookup(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {header_key(text): name for text, name in pairs}
+
+
+def fail(key: str, *, row: int | None = None, attr: str = "", **values: Any) -> InputError:
+    """A bilingual InputError from catalogue ``key``; a tuple value is (ja, en)."""
+    texts = []
+    for i, lang in enumerate(i18n.LANGS):
+        filled = {k: v[i] if isinstance(v, tuple) else v for k, v in values.items()}
+        text = i18n.t(key, lang, **filled)
+        texts.append(text if row is None else i18n.t("err.row", lang, row=row, message=text))
+    return InputError(texts[0], texts[1], field=attr, value=values.get("value"), row=row)
+
+
+def detail(key: str, extra: str = "") -> tuple[str, str]:
+    return tuple(i18n.t(key, lang) + (f" ({extra})" if extra else "") for lang in i18n.LANGS)
+
+
+def row_error(exc: ValidationError, row: int, headers: dict[str, str]) -> InputError:
+    """The model's message for the first problem, naming the column as written, in a row."""
+    err = exc.errors(include_url=False)[0]
+    loc = tuple(err.get("loc", ()))
+    name = str(loc[0]) if loc else ""
+    header = headers.get(name, name)
+    texts = []
+    for lang in i18n.LANGS:
+        if err.get("type") == "enum":
+            choices = "/".join(text for text, _ in i18n.choices(name, lang))
+            value = messages.short_value(err.get("input"))
+            text = i18n.t("err.choice", lang, field=header, value=value, choices=choices)
+        else:
+            marked = {**err, "loc": (FIELD_MARK, *loc[1:])}
+            text = messages.message(marked, lang, "").replace(FIELD_MARK, header)
+        texts.append(i18n.t("err.row", lang, row=row, message=text))
+    return InputError(texts[0], texts[1], field=".".join(map(str, loc)),
+                      value=err.get("input"), row=row)
+
+
+def build_row(kind: type[BaseModel], data: dict, row: int, headers: dict[str, str]) -> Any:
+    try:
+        return kind.model_validate(data)
+    except ValidationError as exc:
+        raise row_error(exc, row, headers) from None
+
+
+# --- reading ------------------------------------------------------------------------------
+def _check_file(path: Path, max_mb: float) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise fail("err.file_type", value=path.name)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise fail("err.unreadable", value=path.name,
+                    detail=detail("detail.cannot_open")) from None
+    if size > max_mb * 1024 * 1024:
+        raise fail("err.file_too_large", value=path.name, limit=max_mb)
+    return suffix
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 (a BOM is dropped), else CP932; bytes no Shift_JIS text contains are refused."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or _CP932_STRAYS.search(text):
+        raise fail("err.encoding", value=name)
+    return text
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise fail("err.unreadable", value=path.name,
+                    detail=detail("detail.cannot_open")) from None
+    try:
+        rows = list(csv.reader(io.StringIO(_decode(data, path.name), newline="")))
+    except csv.Error as exc:
+        raise fail("err.unreadable", value=path.name,
+                    detail=detail("detail.bad_csv", str(exc))) from None
+    return [[_unquote(cell.strip()) for cell in row] for row in rows]
+
+
+def _unquote(text: str) -> str:
+    """Drop the apostrophe written before text Excel would take for a formula."""
+    return text[1:] if FORMULA_RE.match(text) and text.startswith("'") else text
+
+
+def _load(path: Path, *, data_only: bool):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(path, data_only=data_only)
+    except Exception as exc:  # openpyxl raises many kinds of error for a damaged file
+        raise fail("err.unreadable", value=path.name,
+                    detail=detail("detail.corrupt_xlsx")) from exc
+
+
+def _check_unzipped(path: Path, max_mb: float) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise fail("err.unreadable", value=path.name,
+                    detail=detail("detail.corrupt_xlsx")) from None
+    if total > UNZIPPED_FACTOR * max_mb * 1024 * 1024:
+        raise fail("err.file_too_large", value=path.name, limit=max_mb)
+
+
+def _xlsx_rows(path: Path, max_mb: float) -> list[list[str]]:
+    """The first sheet's cells as text; formulas give their saved results."""
+    _check_unzipped(path, max_mb)
+    book = _load(path, data_only=False)
+    if not book.worksheets:
+        return []
+    sheet = book.worksheets[0]
+    merged = sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
+    if merged:
+        raise fail("err.merged_cells", value=path.name, cell=f"{sheet.title}!{merged[0]}")
+    formulas = [cell.coordinate for row in sheet.iter_rows() for cell in row
+                if cell.data_type == "f"]
+    if formulas:
+        sheet = _load(path, data_only=True).worksheets[0]
+        for coordinate in formulas:
+            if sheet[coordinate].value is None:
+                raise fail("err.formula_no_value", value=path.name,
+                            cell=f"{sheet.title}!{coordinate}")
+    return [[cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def _num_text(number: float) -> str:
+    number = float(number)
+    if number.is_integer() and abs(number) < 1e16:
+        return str(int(number))
+    return repr(number)
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return _num_text(value)
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _frame(rows: list[list[str]]) -> pd.DataFrame:
+    """Header = first non-blank row; blank-header columns and blank rows are dropped."""
+    numbered = [(n, row) for n, row in enumerate(rows, start=1) if any(row)]
+    if not numbered:
+        return pd.DataFrame(dtype=object)
+    head = numbered[0][1]
+    keep = [i for i, text in enumerate(head) if text]
+    headers = [unicodedata.normalize("NFKC", head[i]).strip() for i in keep]
+    index, body = [], []
+    for n, row in numbered[1:]:
+        cells = [row[i] if i < len(row) else "" for i in keep]
+        if any(cells):
+            index.append(n)
+            body.append(cells)
+    return pd.DataFrame(body, columns=headers, index=pd.Index(index, name="row", dtype=int),
+                        dtype=object)
+
+
+def read_table(path: str | Path, *, max_mb: float = 20) -> pd.DataFrame:
+    """A CSV or the first sheet of an .xlsx as a DataFrame of stripped strings.
+
+    Columns are the header cells (NFKC, stripped; duplicates kept as they are), the index is
+    the spreadsheet row number of each data row. Fully blank rows are dropped.
+    """
+    path = Path(path)
+    suffix = _check_file(path, max_mb)
+    rows = _xlsx_rows(path, max_mb) if suffix == ".xlsx" else _csv_rows(path)
+    return _frame(rows)
+
+
+def find_columns(frame: pd.DataFrame, lookup: dict[str, str], required: Sequence[str],
+             names: dict[str, tuple[str, str]]) -> dict[str, int]:
+    """Model field -> position of its column; a field given twice or a missing one fails."""
+    headers = [str(h) for h in frame.columns]
+    found: dict[str, int] = {}
+    for pos, header in enumerate(headers):
+        name = lookup.get(header_key(header))
+        if name is None:
+            continue
+        if name in found:
+            first = headers[found[name]]
+            shown = header if first == header else f"{first} / {header}"
+            raise fail("err.duplicate_column", attr=name, field=shown)
+        found[name] = pos
+    for name in required:
+        if name not in found:
+            raise fail("err.missing_column", attr=name, field=names[name],
+                        value=", ".join(headers))
+    return found
+
+
+def records(frame: pd.DataFrame, positions: dict[str, int]):
+    """(row number, {field: text}, {field: header}) for each data row."""
+    headers = {name: str(frame.columns[pos]) for name, pos in positions.items()}
+    for row, values in zip(frame.index, frame.itertuples(index=False, name=None),
+                           strict=True):
+        yield int(row), {name: values[pos] for name, pos in positions.items()}, headers
+
+
+def csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return _num_text(value)
+    return "'" + value if FORMULA_RE.match(value) else value
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows([[csv_cell(value) for value in row] for row in rows])
+
+
+def text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -1,0 +1,175 @@
+"""The steps sheet: reading a group's As-Is/To-Be steps, writing them and the template."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from kit import i18n
+from kit.domain import model
+from kit.domain.model import Step
+from kit.domain.values import header_key
+from kit.io.sheets import (
+    SUFFIXES,
+    build_row,
+    fail,
+    find_columns,
+    lookup,
+    read_table,
+    records,
+    text_width,
+    write_csv,
+)
+
+TEMPLATE_ROWS = 500         # rows that get the dropdown lists in a written sheet
+# (model field, catalogue column key), in sheet order
+STEP_COLUMNS = (("name", "step"), ("actor", "actor"), ("channel", "channel"),
+                ("minutes", "minutes"), ("share", "share"), ("wait_days", "wait_days"),
+                ("value", "value"), ("action", "action"), ("minutes_after", "minutes_after"),
+                ("share_after", "share_after"), ("wait_days_after", "wait_days_after"),
+                ("phase", "phase"), ("uptake_dependent", "uptake_dependent"),
+                ("is_new", "is_new"), ("pain", "pain"),
+                ("minutes_after_low", "minutes_after_low"),
+                ("minutes_after_high", "minutes_after_high"), ("needs", "needs"))
+_ENUMS = {"actor": model.Actor, "channel": model.Channel, "value": model.ValueClass,
+          "action": model.Action, "phase": model.Phase}
+_BOOLS = ("uptake_dependent", "is_new")
+_STEP_ALIASES = {"name": "name", "所要時間": "minutes", "見直し後": "minutes_after"}
+_STEP_LOOKUP = lookup([(i18n.t(f"col.{col}", lang), name) for name, col in STEP_COLUMNS
+                        for lang in i18n.LANGS] + list(_STEP_ALIASES.items()))
+_ENUM_LOOKUP = {kind: lookup([(member.value, member.value) for member in enum]
+                              + [(text, value) for lang in i18n.LANGS
+                                 for text, value in i18n.choices(kind, lang)])
+                for kind, enum in _ENUMS.items()}
+
+
+# --- errors -------------------------------------------------------------------------------
+def _step_data(cells: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name, text in cells.items():
+        if text == "":
+            continue        # the model's default
+        data[name] = _ENUM_LOOKUP[name].get(header_key(text), text) if name in _ENUMS else text
+    return data
+
+
+def read_steps(path: str | Path, *, max_mb: float = 20) -> list[Step]:
+    """The steps of a sheet, each validated by the model; see the module docstring."""
+    path = Path(path)
+    frame = read_table(path, max_mb=max_mb)
+    if not len(frame.columns):
+        raise fail("err.empty_sheet", value=path.name)
+    names = {name: i18n.both(f"col.{col}") for name, col in STEP_COLUMNS}
+    positions = find_columns(frame, _STEP_LOOKUP, ("name",), names)
+    if frame.empty:
+        raise fail("err.empty_sheet", value=path.name)
+    return [build_row(Step, _step_data(cells), row, headers)
+            for row, cells, headers in records(frame, positions)]
+
+
+def _step_headers(lang: str) -> list[str]:
+    return [i18n.t(f"col.{col}", lang) for _, col in STEP_COLUMNS]
+
+
+def _step_row(step: Step, lang: str) -> list[Any]:
+    """A step's cells: labels in ``lang`` for enums and flags, numbers, None for blank."""
+    row: list[Any] = []
+    for name, _ in STEP_COLUMNS:
+        value = getattr(step, name)
+        if name in _ENUMS:
+            value = i18n.label(name, value, lang)
+        elif isinstance(value, bool):
+            value = i18n.label("bool", value, lang)
+        elif isinstance(value, float):
+            value = int(value) if value.is_integer() and abs(value) < 1e16 else value
+        row.append(value)
+    return row
+
+
+def _add_dropdowns(sheet, rows: int, lang: str) -> None:
+    last = max(rows + 1, TEMPLATE_ROWS)
+    for pos, (name, _) in enumerate(STEP_COLUMNS, start=1):
+        kind = name if name in _ENUMS else "bool" if name in _BOOLS else None
+        if kind is None:
+            continue
+        labels = ",".join(text for text, _ in i18n.choices(kind, lang))
+        rule = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True,
+                              showErrorMessage=True, errorStyle="warning",
+                              error=i18n.t("tpl.choose", lang))
+        letter = get_column_letter(pos)
+        rule.add(f"{letter}2:{letter}{last}")
+        sheet.add_data_validation(rule)
+
+
+def write_steps(steps: Iterable[Step], path: str | Path, lang: str = "ja") -> Path:
+    """Write steps as .csv (UTF-8 with BOM) or .xlsx, headers and labels in ``lang``.
+
+    :func:`read_steps` gives the same steps back (with new ids).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise fail("err.file_type", value=path.name)
+    header = _step_headers(lang)
+    rows = [_step_row(step, lang) for step in steps]
+    if suffix == ".csv":
+        write_csv(path, header, rows)
+    else:
+        _write_xlsx(path, [(i18n.t("sheet.steps", lang), header, rows)], lang)
+    return path
+
+
+def _examples(lang: str) -> list[Step]:
+    return [
+        Step(name=i18n.t("tpl.example1_step", lang), actor="resident", channel="paper",
+             minutes=20, value="necessary", action="automate", minutes_after=5,
+             phase="redesign", uptake_dependent=True, pain=i18n.t("tpl.example1_pain", lang)),
+        Step(name=i18n.t("tpl.example2_step", lang), actor="back_office", channel="phone",
+             minutes=15, share=0.2, wait_days=2, value="waste", action="eliminate",
+             phase="quick_win", pain=i18n.t("tpl.example2_pain", lang)),
+    ]
+
+
+def write_steps_template(path: str | Path, lang: str = "ja") -> Path:
+    """An .xlsx to fill in: an empty first sheet with headers and dropdown lists (the one
+    :func:`read_steps` reads) and a second sheet with two example rows."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise fail("err.file_type", value=path.name)
+    header = _step_headers(lang)
+    examples = [_step_row(step, lang) for step in _examples(lang)]
+    _write_xlsx(path, [(i18n.t("sheet.steps", lang), header, []),
+                       (i18n.t("sheet.example", lang), header, examples)], lang)
+    return path
+
+
+def _fill_sheet(sheet, header: list[str], rows: list[list[Any]], lang: str) -> None:
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"    # never a formula or an error code: text as typed
+    for pos, title in enumerate(header, start=1):
+        texts = [title] + [str(row[pos - 1]) for row in rows if row[pos - 1] is not None]
+        width = max(text_width(text) for text in texts) + 2
+        sheet.column_dimensions[get_column_letter(pos)].width = min(max(width, 8), 50)
+    sheet.freeze_panes = "A2"
+    _add_dropdowns(sheet, len(rows), lang)
+
+
+def _write_xlsx(path: Path, sheets: list[tuple[str, list[str], list[list[Any]]]],
+                lang: str) -> None:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, header, rows in sheets:
+        _fill_sheet(book.create_sheet(title), header, rows, lang)
+    book.save(path)

@@ -1,0 +1,315 @@
+"""One workspace per group on disk: atomic saves, history, a lock and a version check.
+
+Layout (paths as format strings, in one place)::
+
+    {session}/session.yaml
+    {session}/groups/{group}/work.json
+    {session}/groups/{group}/history/work.{revision:06d}.json   (the last 20 versions)
+
+A save writes a temporary file in the same folder, fsyncs it and renames it over the old
+file, so a crash leaves either the old or the new state. Under a file lock, the revision on
+disk is compared with the revision the caller loaded: another member's save in between
+raises :class:`ConflictError` instead of being silently overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import yaml
+from filelock import FileLock
+
+from kit import i18n
+from kit.domain.model import SCHEMA_VERSION, SLUG_RE, GroupWork, Session
+from kit.exceptions import ConflictError, InputError, StoreError
+
+PATHS = {
+    "session": "{session}/session.yaml",
+    "groups": "{session}/groups",
+    "group": "{session}/groups/{group}",
+    "work": "{session}/groups/{group}/work.json",
+    "lock": "{session}/groups/{group}/.work.lock",
+    "history": "{session}/groups/{group}/history",
+    "version": "{session}/groups/{group}/history/work.{revision:06d}.json",
+}
+HISTORY_KEEP = 20
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+LOCK_TIMEOUT_S = 10
+
+
+def check_group_id(group: str) -> str:
+    """A group id becomes a folder name: only safe slugs pass."""
+    if not isinstance(group, str) or not SLUG_RE.match(group):
+        raise InputError(*i18n.both("err.slug", value=repr(group)), field="group_id",
+                         value=group)
+    return group
+
+
+def path(kind: str, session: str | Path, group: str | None = None, **extra) -> Path:
+    if group is not None:
+        check_group_id(group)
+    return Path(PATHS[kind].format(session=Path(session), group=group, **extra))
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` so that a crash leaves the old or the new file whole."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_UMASK)     # mkstemp makes 0600; keep files readable
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+# --- session ------------------------------------------------------------------------------
+class _TextDates(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: a date stays text and the model checks it
+    (``2026-13-45`` then gives a message naming the field instead of a bare ValueError)."""
+
+
+_TextDates.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def read_yaml(file: str | Path) -> dict:
+    """A YAML mapping from ``file``; anything else raises StoreError naming file and line."""
+    file = Path(file)
+    try:
+        data = yaml.load(file.read_text(encoding="utf-8"), Loader=_TextDates) or {}
+    except (yaml.YAMLError, UnicodeDecodeError, OSError, ValueError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        detail = type(exc).__name__ + (f" line {mark.line + 1}" if mark else "")
+        raise StoreError(*i18n.both("err.broken_file", value=str(file),
+                                    detail=detail)) from None
+    if not isinstance(data, dict):
+        raise StoreError(*i18n.both("err.broken_file", value=str(file), detail="not a mapping"))
+    return data
+
+
+def load_session(session: str | Path) -> Session:
+    file = path("session", session)
+    if not file.is_file():
+        raise StoreError(*i18n.both("err.no_session", value=str(session)))
+    return Session.parse(read_yaml(file))
+
+
+def save_session(session_dir: str | Path, session: Session) -> Path:
+    file = path("session", session_dir)
+    text = yaml.safe_dump(session.model_dump(mode="json"), allow_unicode=True,
+                          sort_keys=False)
+    atomic_write(file, text.encode("utf-8"))
+    return file
+
+
+def create_session(session_dir: str | Path, session: Session,
+                   works: list[GroupWork]) -> Path:
+    """Write a new session folder with one workspace per group."""
+    session_dir = Path(session_dir)
+    ids = [w.group_id for w in works]
+    session = session.model_copy(update={"groups": ids})
+    Session.parse(session.model_dump(mode="json"))  # duplicate ids etc.
+    for work in works:
+        if path("work", session_dir, work.group_id).exists():
+            raise StoreError(*i18n.both("err.invalid", field="group_id", value=work.group_id,
+                                        detail="exists"))
+    for work in works:
+        save_work(session_dir, work, expected_revision=0)
+    save_session(session_dir, session)
+    return session_dir
+
+
+# --- group workspaces ---------------------------------------------------------------------
+def _read_json(file: Path) -> dict:
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise StoreError(*i18n.both("err.broken_file", value=str(file),
+                                    detail=type(exc).__name__)) from None
+    if not isinstance(data, dict):
+        raise StoreError(*i18n.both("err.broken_file", value=str(file), detail="not an object"))
+    if data.get("schema_version", SCHEMA_VERSION) > SCHEMA_VERSION:
+        raise StoreError(*i18n.both("err.schema", value=data.get("schema_version")))
+    return data
+
+
+def load_work(session: str | Path, group: str) -> GroupWork:
+    file = path("work", session, group)
+    if not file.is_file():
+        raise StoreError(*i18n.both("err.no_group", value=group))
+    return GroupWork.parse(_read_json(file))
+
+
+def disk_revision(session: str | Path, group: str) -> int:
+    file = path("work", session, group)
+    return int(_read_json(file).get("revision", 0)) if file.is_file() else 0
+
+
+def _encode(work: GroupWork) -> bytes:
+    return json.dumps(work.model_dump(mode="json"), ensure_ascii=False,
+                      indent=1).encode("utf-8")
+
+
+def _conflict(group: str, on_disk: int, expected: int) -> ConflictError:
+    return ConflictError(*i18n.both("err.conflict", group=group, disk=on_disk,
+                                    expected=expected),
+                         group=group, disk_revision=on_disk, expected_revision=expected)
+
+
+class _Clash(Exception):
+    """Both sides changed the same thing differently: the three-way merge gives up."""
+
+
+def _merge_value(base, mine, theirs):
+    if mine == theirs or mine == base:
+        return theirs
+    if theirs == base:
+        return mine
+    raise _Clash
+
+
+def _merge_steps(base: list, mine: list, theirs: list) -> list:
+    """Steps merged by id, field by field; one side may add, remove or reorder steps."""
+    ids = [[s["id"] for s in steps] for steps in (base, mine, theirs)]
+    order = _merge_value(*ids)
+    b, m, t = ({s["id"]: s for s in steps} for steps in (base, mine, theirs))
+    for sid in set(b) - set(order):          # removed on one side: not edited on the other
+        if m.get(sid, b[sid]) != b[sid] or t.get(sid, b[sid]) != b[sid]:
+            raise _Clash
+    merged = []
+    for sid in order:
+        if sid in b and sid in m and sid in t:
+            merged.append({k: _merge_value(b[sid].get(k), m[sid].get(k), t[sid].get(k))
+                           for k in {**b[sid], **m[sid], **t[sid]}})
+        else:                                # added on one side
+            merged.append(t.get(sid) or m[sid])
+    return merged
+
+
+def merge_work(base: dict, mine: dict, theirs: dict) -> dict:
+    """Three-way merge of workspace documents (``base`` is what ``mine`` was loaded from).
+
+    Fields changed on one side only are taken from that side; steps are matched by id; the
+    same change made on both sides counts once. Raises ``_Clash`` when both sides changed the
+    same field differently (or both changed the list of steps).
+    """
+    merged = dict(theirs)
+    for key in {**base, **mine, **theirs}:
+        if key in ("revision", "updated_at"):
+            continue
+        if key == "steps":
+            merged[key] = _merge_steps(base.get(key, []), mine.get(key, []),
+                                       theirs.get(key, []))
+        else:
+            merged[key] = _merge_value(base.get(key), mine.get(key), theirs.get(key))
+    return merged
+
+
+def _merged(session, work: GroupWork, expected: int, on_disk: int) -> GroupWork:
+    """``work`` (loaded at ``expected``) merged with the newer save on disk, or ConflictError."""
+    base_file = path("version", session, work.group_id, revision=expected)
+    if expected < 1 or not base_file.is_file():
+        raise _conflict(work.group_id, on_disk, expected)
+    theirs = _read_json(path("work", session, work.group_id))
+    try:
+        data = merge_work(_read_json(base_file), work.model_dump(mode="json"), theirs)
+    except _Clash:
+        raise _conflict(work.group_id, on_disk, expected) from None
+    return GroupWork.parse(data)
+
+
+def _clean_temp_files(session, group: str) -> None:
+    """Remove temp files a killed save left behind (called under the group's lock)."""
+    for folder in (path("group", session, group), path("history", session, group)):
+        for tmp in folder.glob(".work.*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+
+def save_work(session: str | Path, work: GroupWork,
+              expected_revision: int | None = None, *, merge: bool = False) -> GroupWork:
+    """Validate and save ``work`` atomically; return it with its new revision.
+
+    ``expected_revision`` is the revision the caller loaded (default: ``work.revision``).
+    If the file on disk has moved on since, nothing is written and ConflictError is raised
+    (asking to reload) — unless ``merge`` is set and the edits do not overlap: then the
+    three-way merge against the loaded version (kept in ``history/``) is saved and returned.
+    """
+    work = GroupWork.parse(work.model_dump(warnings=False))  # re-validate all (NaN stays NaN)
+    expected = work.revision if expected_revision is None else expected_revision
+    lock_file = path("lock", session, work.group_id)
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(lock_file), timeout=LOCK_TIMEOUT_S):
+        _clean_temp_files(session, work.group_id)
+        on_disk = disk_revision(session, work.group_id)
+        if on_disk != expected:
+            if not merge:
+                raise _conflict(work.group_id, on_disk, expected)
+            work = _merged(session, work, expected, on_disk)
+        now = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
+        saved = work.model_copy(update={"revision": on_disk + 1, "updated_at": now})
+        data = _encode(saved)
+        atomic_write(path("version", session, work.group_id, revision=saved.revision), data)
+        atomic_write(path("work", session, work.group_id), data)
+        _prune_history(session, work.group_id)
+    return saved
+
+
+def _prune_history(session: str | Path, group: str) -> None:
+    versions = sorted(path("history", session, group).glob("work.*.json"))
+    for old in versions[:-HISTORY_KEEP]:
+        old.unlink(missing_ok=True)
+
+
+def history(session: str | Path, group: str) -> list[dict]:
+    """The kept versions, oldest first: revision, saved time, number of steps.
+
+    A version newer than ``work.json`` (a save killed between its two renames) never became
+    the group's state and is not listed; the next save overwrites it.
+    """
+    try:
+        current = disk_revision(session, group)
+    except StoreError:          # work.json unreadable: every kept version may help
+        current = None
+    rows = []
+    for file in sorted(path("history", session, group).glob("work.*.json")):
+        try:
+            data = _read_json(file)
+        except StoreError:
+            continue
+        if current is not None and int(data.get("revision", 0)) > current:
+            continue
+        rows.append({"revision": int(data.get("revision", 0)),
+                     "updated_at": data.get("updated_at", ""),
+                     "steps": len(data.get("steps", [])), "file": str(file)})
+    return rows[-HISTORY_KEEP:]     # a save killed before pruning may have left one more
+
+
+def restore(session: str | Path, group: str, revision: int) -> GroupWork:
+    """Save the kept version ``revision`` as the newest state (history keeps the rest)."""
+    file = path("version", session, group, revision=int(revision))
+    if not file.is_file():
+        raise StoreError(*i18n.both("err.no_version", group=group, value=revision))
+    old = GroupWork.parse(_read_json(file))
+    current = disk_revision(session, group)
+    return save_work(session, old.model_copy(update={"revision": current}))
+
+
+def load_all(session: str | Path) -> tuple[Session, list[GroupWork]]:
+    meta = load_session(session)
+    return meta, [load_work(session, g) for g in meta.groups]

@@ -1,0 +1,309 @@
+"""Serve a workshop room with JupyterHub: the roster, `kit hub start` and `kit hub stop`.
+
+Each group of the session gets one login per member (``g01-a``, ``g01-b`` …), each member's
+server opens the group's folder (``groups/<id>/`` with its ``notebooks/``), and the
+facilitator (``facilitator``, admin) opens the whole session. The hub configuration is
+``kit/serve/jupyterhub_config.py``, driven by environment variables; the proxy is
+configurable-http-proxy installed by the set-up into ``hub/node_modules`` (nothing is
+installed here). State lives in ``SESSION/.hub/`` (roster, database, logs, ``state.json``
+with the process ids, mode 0600 because it holds the passwords).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from kit import i18n, resources
+from kit.exceptions import InputError, KitError
+from kit.io import store
+from kit.render import notebooks
+
+CONFIG = resources.module_dir(__file__) / "jupyterhub_config.py"
+# configurable-http-proxy (npm): `make setup` installs it into hub/node_modules of a checkout;
+# elsewhere set KIT_HUB_PROXY or put it on PATH.
+PROXY = Path(os.environ.get("KIT_HUB_PROXY") or shutil.which("configurable-http-proxy")
+             or resources.folder("samples").parent / "hub" / "node_modules" / ".bin"
+             / "configurable-http-proxy")
+ADMIN = "facilitator"
+OVERVIEW = "00_overview.ipynb"          # in the session folder: the facilitator's start page
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+DEFAULT_MEMBERS = 4
+STOP_WAIT_S = 60                 # hub shutdown takes 30-40 s with many servers
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"     # no 0/o, 1/l/i
+
+
+class HubError(KitError):
+    """The hub cannot start or stop (missing proxy, already running, timed out)."""
+
+
+# --- roster ------------------------------------------------------------------------------
+def user_names(group: str, count: int) -> list[str]:
+    """``g01`` with 4 members: ``g01-a`` … ``g01-d`` (lower case, as JupyterHub stores them)."""
+    if not 1 <= count <= len(LETTERS):
+        raise InputError(*i18n.both("err.invalid", field="members", value=count,
+                                    detail=f"1-{len(LETTERS)}"), field="members", value=count)
+    return [f"{group.lower()}-{LETTERS[i]}" for i in range(count)]
+
+
+def roster(session_dir: str | Path, members: int | None = None) -> dict[str, str]:
+    """User name -> group id, for every group of the session, in session order.
+
+    The number of logins per group is the group's member count (``members`` overrides it;
+    a group with no members listed gets 4).
+    """
+    meta = store.load_session(session_dir)
+    names: dict[str, str] = {}
+    for group in meta.groups:
+        count = members or len(store.load_work(session_dir, group).members) or DEFAULT_MEMBERS
+        for name in user_names(group, count):
+            if name in names or name == ADMIN:
+                raise InputError(*i18n.both("err.invalid", field="group_id", value=group,
+                                            detail=f"login {name} twice"),
+                                 field="group_id", value=group)
+            names[name] = group
+    return names
+
+
+def roster_lines(members: dict[str, str]) -> list[str]:
+    by_group: dict[str, list[str]] = {}
+    for name, group in members.items():
+        by_group.setdefault(group, []).append(name)
+    return [f"  {group}: {', '.join(names)}" for group, names in by_group.items()]
+
+
+# --- state -------------------------------------------------------------------------------
+def state_dir(session_dir: str | Path) -> Path:
+    return Path(session_dir).resolve() / ".hub"
+
+
+def read_state(session_dir: str | Path) -> dict | None:
+    file = state_dir(session_dir) / "state.json"
+    try:
+        return json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_private(file: Path, text: str) -> None:
+    fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:                                         # a zombie child of ours counts as gone
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        return done == 0
+    except ChildProcessError:
+        return True
+
+
+def free_port(ip: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((ip, 0))
+        return s.getsockname()[1]
+
+
+def new_password(length: int = 10) -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+
+
+# --- start -------------------------------------------------------------------------------
+def _check_start(session_dir: Path, password: str) -> None:
+    store.load_session(session_dir)
+    state = read_state(session_dir)
+    if state and alive(state.get("pid")):
+        raise HubError(*i18n.both("hub.running", url=state["url"]))
+    if len(password) < 8:
+        raise InputError(*i18n.both("err.invalid", field="--password",
+                                    value="*" * len(password), detail="min 8"),
+                         field="password", value="")
+    if not PROXY.exists():
+        raise HubError(*i18n.both("hub.no_proxy", path=PROXY))
+
+
+def _environment(state: dict, folder: Path) -> dict:
+    env = {**os.environ, "KIT_HUB_STATE": str(folder), "KIT_HUB_IP": state["ip"],
+           "KIT_HUB_PORT": str(state["port"]), "KIT_HUB_HUB_PORT": str(free_port()),
+           "KIT_HUB_PROXY_API_PORT": str(free_port()), "KIT_HUB_PROXY": str(PROXY),
+           "KIT_HUB_PASSWORD": state["password"],
+           "KIT_HUB_ADMIN_PASSWORD": state["admin_password"],
+           "KIT_HUB_API_TOKEN": state["api_token"], "KIT_HUB_IDLE_MIN": str(state["idle_min"]),
+           "KIT_HUB_RUNTIME": state["runtime"]}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def start(session_dir: str | Path, *, ip: str = "127.0.0.1", port: int = 8000,
+          password: str | None = None, members: int | None = None, idle_min: int = 120,
+          timeout: float = 90) -> dict:
+    """Start the proxy and the hub in the background; return the state (URL, passwords)."""
+    session_dir = Path(session_dir).resolve()
+    password = password or new_password()
+    _check_start(session_dir, password)
+    meta = store.load_session(session_dir)
+    names = roster(session_dir, members)
+    notebooks.prepare_room(session_dir, meta.groups, meta.lang, OVERVIEW)
+    folder = state_dir(session_dir)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    (folder / "roster.json").write_text(json.dumps(
+        {"session": str(session_dir), "admin": ADMIN, "members": names},
+        ensure_ascii=False, indent=1), encoding="utf-8")
+    state = {"ip": ip, "port": int(port), "password": password,
+             "admin_password": secrets.token_urlsafe(32), "api_token": secrets.token_hex(32),
+             "idle_min": max(15, int(idle_min)), "runtime": f"/tmp/kit-hub-{os.getuid()}-{port}",
+             "url": f"http://{'127.0.0.1' if ip in ('0.0.0.0', '') else ip}:{port}",
+             "members": names, "admin": ADMIN, "log": str(folder / "hub.log"),
+             "started_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+    log = open(folder / "hub.log", "ab")  # noqa: SIM115 - handed to the child process
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterhub", "-f", str(CONFIG)], cwd=folder,
+        env=_environment(state, folder), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+        start_new_session=True)
+    log.close()
+    state["pid"] = proc.pid
+    _write_private(folder / "state.json", json.dumps(state, ensure_ascii=False, indent=1))
+    try:
+        _wait_ready(state, proc, timeout)
+    except HubError:
+        stop(session_dir)
+        raise
+    state["proxy_pid"] = _read_pid(folder / "proxy.pid")
+    _write_private(folder / "state.json", json.dumps(state, ensure_ascii=False, indent=1))
+    return state
+
+
+def _wait_ready(state: dict, proc: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    url = f"{state['url']}/hub/health"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise HubError(*i18n.both("hub.failed", log=state["log"]))
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise HubError(*i18n.both("hub.failed", log=state["log"]))
+
+
+def _read_pid(file: Path) -> int | None:
+    try:
+        return int(file.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+# --- the hub's REST API (pre-start servers, measurements) -------------------------------
+def api(state: dict, method: str, path: str, body: dict | None = None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(f"{state['url']}/hub/api{path}", data=data, method=method,
+                                 headers={"Authorization": f"token {state['api_token']}"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        text = resp.read()
+    return json.loads(text) if text else None
+
+
+def prestart(state: dict, users: list[str] | None = None, timeout: float = 300) -> dict:
+    """Start members' servers before the session; return seconds until each was ready."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    users = list(state["members"]) if users is None else users
+    t0 = time.monotonic()
+
+    def _spawn(name: str) -> None:
+        try:                       # the hub answers when the server is up, or 202 after 10 s
+            api(state, "POST", f"/users/{name}/server")
+        except urllib.error.HTTPError as exc:
+            if exc.code != 400:                  # 400: already running
+                raise
+
+    with ThreadPoolExecutor(max_workers=min(64, max(1, len(users)))) as pool:
+        list(pool.map(_spawn, users))
+    ready: dict[str, float] = {}
+    while len(ready) < len(users) and time.monotonic() - t0 < timeout:
+        for user in api(state, "GET", "/users"):
+            server = user.get("servers", {}).get("")
+            if user["name"] in users and user["name"] not in ready and server \
+                    and server.get("ready"):
+                ready[user["name"]] = time.monotonic() - t0
+        time.sleep(0.5)
+    return ready
+
+
+# --- stop --------------------------------------------------------------------------------
+def _server_pids(folder: Path) -> list[int]:
+    """Members' server pids as the hub recorded them (only for a hub that did not stop)."""
+    db = folder / "jupyterhub.sqlite"
+    if not db.is_file():
+        return []
+    try:
+        with sqlite3.connect(db) as con:
+            rows = con.execute("SELECT state FROM spawners").fetchall()
+    except sqlite3.Error:
+        return []
+    pids = []
+    for (raw,) in rows:
+        try:
+            pid = json.loads(raw or "{}").get("pid")
+        except (TypeError, ValueError):
+            continue
+        if pid:
+            pids.append(int(pid))
+    return pids
+
+
+def _terminate(pid: int, wait_s: float) -> None:
+    if not alive(pid):
+        return
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + wait_s
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if alive(pid):
+        os.kill(pid, signal.SIGKILL)
+
+
+def stop(session_dir: str | Path, wait_s: float = STOP_WAIT_S) -> bool:
+    """Stop the hub (it stops the members' servers and the proxy); then anything left over.
+
+    Returns False when no hub of this session was running.
+    """
+    folder = state_dir(session_dir)
+    state = read_state(session_dir)
+    if not state:
+        return False
+    was_running = alive(state.get("pid"))
+    if was_running:
+        _terminate(state["pid"], wait_s)
+    leftovers = _server_pids(folder)          # empty when the hub stopped its servers itself
+    for pid in [_read_pid(folder / "proxy.pid"), state.get("proxy_pid"), *leftovers]:
+        if pid:
+            _terminate(pid, 10)
+    if str(state.get("runtime", "")).startswith("/tmp/kit-hub-"):
+        shutil.rmtree(state["runtime"], ignore_errors=True)       # the kernels' socket folder
+    (folder / "state.json").unlink(missing_ok=True)
+    return was_running

@@ -1,0 +1,54 @@
+"""The bundled demo session (data_samples/demo): build it and render it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from kit import resources
+from kit.io import store
+from kit.workspace.session import new_session
+
+
+def build_demo(session_dir: str | Path, source: Path | None = None, lang: str | None = None):
+    """Create a fresh session at ``session_dir`` from the demo data files."""
+    source = Path(source) if source else resources.demo_source()
+    return new_session(session_dir, source / "groups.csv", lang=lang,
+                       settings_file=source / "session.yaml",
+                       systems_file=source / "systems.csv",
+                       funding_file=source / "funding.csv", steps_dir=source / "steps")
+
+
+def ensure_demo_session() -> Path:
+    """A demo session in a cache folder (``$KIT_DEMO_DIR`` or the temp folder), built once."""
+    base = Path(os.environ.get("KIT_DEMO_DIR") or
+                Path(tempfile.gettempdir()) / f"bpr-kit-demo-{os.getuid()}")
+    session = base / "session"
+    if not (session / "session.yaml").is_file():
+        shutil.rmtree(session, ignore_errors=True)
+        base.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=base))
+        build_demo(tmp / "session")
+        try:
+            os.replace(tmp / "session", session)
+        except OSError:  # another process won the race
+            pass
+        shutil.rmtree(tmp, ignore_errors=True)
+    return session
+
+
+def resolve(session_dir: str | Path = "", group_id: str | None = "") -> tuple[Path, str]:
+    """Where a notebook or document opened with empty arguments looks: the bundled demo.
+
+    An empty ``session_dir`` means the demo session (built once, see
+    :func:`ensure_demo_session`); an empty ``group_id`` its first group. ``group_id=None``
+    asks for the session only (the returned group is then ``""``).
+    """
+    session_dir = Path(session_dir) if session_dir else ensure_demo_session()
+    if group_id is None:
+        return session_dir, ""
+    if not group_id:
+        group_id = store.load_session(session_dir).groups[0]
+    return session_dir, store.check_group_id(group_id)

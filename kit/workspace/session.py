@@ -1,0 +1,117 @@
+"""Create a session folder from a groups list (and optional catalogues and steps sheets)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kit import i18n
+from kit.domain.model import Assumptions, Costs, GroupWork, Session
+from kit.exceptions import InputError
+from kit.io import store
+from kit.io.catalogue import load_funding, load_systems
+from kit.io.groups import read_groups
+from kit.io.sheets import read_table
+from kit.io.steps import read_steps
+
+
+def _costs(system_id: str, systems: dict) -> Costs:
+    if not system_id:
+        return Costs()
+    if system_id not in systems:
+        raise InputError(*i18n.both("err.choice", field="system", value=system_id,
+                                    choices="/".join(systems) or "—"),
+                         field="system", value=system_id)
+    option = systems[system_id]
+    return Costs(system=option.name, initial_cost_yen=option.initial_cost_yen,
+                 annual_cost_yen=option.annual_cost_yen, source=option.source)
+
+
+def _funding(ids: list[str], funding: dict) -> list:
+    unknown = [f for f in ids if f not in funding]
+    if unknown:
+        raise InputError(*i18n.both("err.choice", field="funding", value=unknown[0],
+                                    choices="/".join(funding) or "—"),
+                         field="funding", value=unknown[0])
+    return [funding[f] for f in ids]
+
+
+def build_works(groups_file: str | Path, *, systems_file=None, funding_file=None,
+                steps_dir=None) -> list[GroupWork]:
+    """Read and validate everything first: nothing is written if any input is bad."""
+    systems = load_systems(systems_file) if systems_file else {}
+    funding = load_funding(funding_file) if funding_file else {}
+    works = []
+    for row in read_groups(groups_file):
+        steps = []
+        if steps_dir:
+            sheet = next((p for p in (Path(steps_dir) / f"{row['group_id']}{ext}"
+                                      for ext in (".csv", ".xlsx")) if p.is_file()), None)
+            steps = read_steps(sheet) if sheet else []
+        works.append(GroupWork.parse({
+            "group_id": row["group_id"], "theme": row["theme"], "members": row["members"],
+            "annual_cases": row["annual_cases"], "uptake": row.get("uptake"),
+            "steps": [s.model_dump() for s in steps],
+            "costs": _costs(row.get("system", ""), systems).model_dump(),
+            "funding": [f.model_dump() for f in _funding(row.get("funding", []), funding)],
+        }))
+    return works
+
+
+def load_assumptions(file: str | Path | None) -> tuple[dict, Assumptions]:
+    """``(session fields, assumptions)`` from a session.yaml-like file (or defaults)."""
+    if not file:
+        return {}, Assumptions()
+    data = store.read_yaml(file)     # StoreError naming the file and line when broken
+    fields = {k: data[k] for k in ("name", "date", "lang") if k in data}
+    return fields, Assumptions.parse(data.get("assumptions", {}), where="assumptions")
+
+
+def new_session(session_dir: str | Path, groups_file: str | Path, *, name: str | None = None,
+                lang: str | None = None, labour_cost_yen: float | None = None,
+                settings_file=None, systems_file=None, funding_file=None,
+                steps_dir=None) -> Session:
+    """A session from a groups list (the notebooks: :mod:`kit.render.notebooks`)."""
+    fields, assumptions = load_assumptions(settings_file)
+    if labour_cost_yen is not None:
+        assumptions = Assumptions.parse({**assumptions.model_dump(),
+                                         "labour_cost_yen_per_hour": labour_cost_yen})
+    works = build_works(groups_file, systems_file=systems_file, funding_file=funding_file,
+                        steps_dir=steps_dir)
+    systems = list(load_systems(systems_file).values()) if systems_file else []
+    funding = list(load_funding(funding_file).values()) if funding_file else []
+    session = Session.parse({**fields, "name": name or fields.get("name") or
+                             Path(session_dir).name, "lang": lang or fields.get("lang", "ja"),
+                             "assumptions": assumptions.model_dump(),
+                             "systems": [o.model_dump() for o in systems],
+                             "funding_sources": [f.model_dump() for f in funding],
+                             "groups": [w.group_id for w in works]})
+    store.create_session(session_dir, session, works)
+    return session
+
+
+# --- from the staff survey ------------------------------------------------------------
+def new_session_from_survey(session_dir: str | Path, survey_file: str | Path, *,
+                            group_size: int = 4, seed: int = 0, mix: str = "mixed",
+                            top_sections: int = 5, max_groups: int = 12, assign_file=None,
+                            name: str | None = None, lang: str | None = None,
+                            settings_file=None, plan=None) -> Session:
+    """Survey → participants → groups (→ manual assignments) → session (the notebooks: :mod:`kit.render.notebooks`)."""
+    from kit.domain.grouping import apply_assignments, form_groups
+    from kit.domain.survey import analyse
+    from kit.io.survey import load_survey
+
+    if plan is None:
+        survey = load_survey(survey_file)
+        themes = list(analyse(survey).candidates["theme"])
+        plan = form_groups(survey, group_size=group_size, mix=mix, top_sections=top_sections,
+                           max_groups=max_groups, seed=seed, fallback_themes=themes)
+        if assign_file:
+            plan = apply_assignments(plan, survey, read_table(assign_file))
+    fields, assumptions = load_assumptions(settings_file)
+    works = plan.works()
+    session = Session.parse({**fields, "name": name or fields.get("name") or
+                             Path(session_dir).name, "lang": lang or fields.get("lang", "ja"),
+                             "assumptions": assumptions.model_dump(),
+                             "groups": [w.group_id for w in works]})
+    store.create_session(session_dir, session, works)
+    return session
