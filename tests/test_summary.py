@@ -19,19 +19,19 @@ def test_totals_are_the_sum_of_the_groups(demo_session):
     session, works = store.load_all(demo_session)
     figures = [impact.compute(w, session.assumptions) for w in works]
     tot = s.totals()
-    assert tot["hours_saved"] == pytest.approx(sum(m.hours_saved for m in figures))
-    assert tot["general_fund_yen"] == pytest.approx(sum(m.general_fund_yen for m in figures))
-    assert tot["subsidy_yen"] == pytest.approx(sum(m.subsidy_yen for m in figures))
+    assert tot.hours_saved == pytest.approx(sum(m.hours_saved for m in figures))
+    assert tot.general_fund_yen == pytest.approx(sum(m.general_fund_yen for m in figures))
+    assert tot.subsidy_yen == pytest.approx(sum(m.subsidy_yen for m in figures))
     html = s.totals_html()
-    assert i18n.fmt_hours(tot["hours_saved"], "ja", 0) + "／年" in html
-    assert i18n.fmt_yen(tot["general_fund_yen"]) in html
+    assert i18n.fmt_hours(tot.hours_saved, "ja", 1) + "／年" in html
+    assert i18n.fmt_yen(tot.general_fund_yen) in html
 
 
 def test_quick_wins_first_largest_first(demo_session):
     html = Summary(demo_session).html()
     assert html.index("すぐできる改善（全グループ") < html.index("グループ別の効果")
     table = html.split("すぐできる改善（全グループ")[1].split("</table>")[0]
-    hours = [float(h.replace(",", "")) for h in re.findall(r"<td>([\d,]+)時間</td>", table)]
+    hours = [float(h.replace(",", "")) for h in re.findall(r"<td>([\d,.]+)時間</td>", table)]
     assert hours and hours == sorted(hours, reverse=True)
 
 
@@ -41,7 +41,7 @@ def test_range_when_uncertainty_exists(demo_session):
     if rng is None:
         assert "三点見積りがない" in s.totals_html()
     else:
-        assert rng[0] <= s.totals()["hours_saved"] * 1.5 and rng[0] <= rng[1]
+        assert rng[0] <= s.totals().hours_saved * 1.5 and rng[0] <= rng[1]
 
 
 def test_broken_group_and_escaped_theme(demo_copy):

@@ -142,7 +142,7 @@ def test_impact_costs_funding_and_ramp(session):
     ed.funding_rows[0].rate.value = 0.5
     ed.funding_rows[0].cap_yen.value = "500,000"
     assert figure(ed, "subsidy") == "500,000円"             # min(0.5 × 2,000,000, 500,000)
-    assert figure(ed, "general_fund") == "1,500,000円"
+    assert figure(ed, "general_fund") == "1,500,000円（5年）"     # the handout's unit: over the 5-year horizon
     ed.ramp.value = "30%, 60%"
     assert on_disk(session)["uptake_by_year"] == [0.3, 0.6]
     ed.ramp.value = "30%, abc"

@@ -15,7 +15,16 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from kit import i18n
-from kit.charts.style import ASIS, QUICK, REDESIGN, SAVING, TOBE, short_label, style_context
+from kit.charts.style import (
+    ASIS,
+    QUICK,
+    REDESIGN,
+    SAVING,
+    TOBE,
+    YEN_SCALE,
+    short_label,
+    style_context,
+)
 
 BAD = "#D55E00"
 
@@ -35,7 +44,7 @@ def _grouped(ax, axis: str = "x") -> None:
 
 
 def _yen_scale(lang: str) -> float:
-    return 1e4 if lang == "ja" else 1.0
+    return YEN_SCALE[lang]
 
 
 def ranking(table: pd.DataFrame, lang: str = "ja") -> Figure:

@@ -101,7 +101,7 @@ def _draw_step(ax, step, x: float, y: float, lane_in: float, lang: str, view: st
             color="#111111", clip_on=True, bbox=bbox)
     wait = step.wait_days_tobe if view == "tobe" else step.wait_days
     if wait > 0:
-        label = f"待{charts_style.fmt_num(wait)}日" if lang == "ja" else f"wait {charts_style.fmt_num(wait)} d"
+        label = i18n.t("unit.wait_short", lang, value=charts_style.fmt_num(wait))
         ax.text(x + 0.47, y - 0.32, label, ha="right", va="bottom", fontsize=6.5,
                 color="#B22222")
 

@@ -218,8 +218,7 @@ def empty_figure(fig: Figure, ax, lang: str) -> Figure:
 
 def step_label(name: str, actor: str, lang: str, limit: int = LABEL_WIDTH) -> str:
     who = i18n.label("actor", actor, lang)
-    return (f"{short_label(name, limit)}（{who}）" if lang == "ja"
-            else f"{short_label(name, limit)} ({who})")
+    return i18n.t("unit.name_actor", lang, name=short_label(name, limit), actor=who)
 
 
 def row_labels(fig: Figure, ax, labels: Sequence[str], size: float) -> float:

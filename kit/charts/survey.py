@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from kit import i18n
-from kit.charts.style import ASIS, QUICK, REDESIGN, TOTAL, short_label, style_context
+from kit.charts.style import ASIS, QUICK, REDESIGN, TOTAL, YEN_SCALE, short_label, style_context
 from kit.domain.survey import Analysis
 
 WIDTH_IN = 7.5
@@ -106,7 +106,7 @@ def impact_effort(points: list[dict], lang: str = "ja") -> Figure:
     (share of the hours saved that needs no system: orange when ≥ 50 %).
     """
     lang = _lang(lang)
-    scale = 1e4 if lang == "ja" else 1.0
+    scale = YEN_SCALE[lang]
     with style_context():
         fig, ax = _new_figure(4.8)
         ax.set_title(i18n.t("summary.chart_matrix", lang), loc="left", fontsize=11.5)

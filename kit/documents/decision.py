@@ -39,9 +39,7 @@ class DecisionSections:
 
     def years(self, value: float) -> str:
         """Payback years; ``inf`` (not recovered within the horizon) in words."""
-        if value == float("inf"):
-            return self.t("fig.not_recovered")
-        return f"{value:.1f}{'年' if self.lang == 'ja' else ' years'}"
+        return self.fmt.years(value)
 
     def figure_range(self, output: str, fmt, transform=None) -> str:
         values = self.forecast.p(output)

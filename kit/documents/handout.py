@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kit import i18n
+from kit.documents.base import Document
 from kit.documents.decision import DecisionSections
 from kit.documents.fragments import esc, figure_html
 from kit.documents.fragments import table as _table
@@ -23,13 +24,16 @@ def _num(x: float, digits: int = 0) -> str:
     return i18n.fmt_number(x, digits)
 
 
-class Handout(DecisionSections):
+class Handout(DecisionSections, Document):
     """One group's handout, read from ``session_dir`` (the single source of truth)."""
+
+    SECTIONS = ("header", "key_figures", "uncertainty", "changes", "roadmap", "charts",
+                "selection", "funding", "as_is", "assumptions", "follow_up", "footer")
 
     def __init__(self, session_dir: str | Path, group_id: str, lang: str = "ja"):
         self.session_dir = Path(session_dir)
-        self.lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
         self.session = store.load_session(self.session_dir)
+        Document.__init__(self, lang, self.session.assumptions.horizon_years)
         self.work = store.load_work(self.session_dir, group_id)
         self.assumptions = self.session.assumptions
         self.impact = impact.compute(self.work, self.assumptions)
@@ -39,35 +43,18 @@ class Handout(DecisionSections):
         """The handout of ``group_id``; empty arguments open the bundled demo session."""
         return cls(*resolve(session_dir, group_id), lang)
 
-    # -- helpers ---------------------------------------------------------------------------
-    def t(self, key: str, **values) -> str:
-        return i18n.t(key, self.lang, **values)
-
-    def yen(self, x) -> str:
-        return i18n.fmt_yen(x, self.lang)
-
-    def hours(self, x) -> str:
-        return i18n.fmt_hours(x, self.lang)
-
-    def _show(self, fragment: str):
-        from IPython.display import HTML, display
-        display(HTML(fragment))
-        return None
-
     # -- sections (HTML strings; ``show_*`` display them) -----------------------------------
     def header_html(self) -> str:
         w, s = self.work, self.session
-        members = "、".join(esc(m) for m in w.members) if self.lang == "ja" else \
-            ", ".join(esc(m) for m in w.members)
+        members = self.fmt.join(esc(m) for m in w.members)
         rows = [
             [self.t("report.theme"), esc(w.theme)],
             [self.t("report.group"), esc(w.group_id)],
             [self.t("report.members"), members or "—"],
             [self.t("report.session"), esc(s.name)],
             [self.t("report.date"), esc(i18n.fmt_date(s.date, self.lang))],
-            [self.t("report.annual_cases"),
-             f"{_num(w.annual_cases)}{'件' if self.lang == 'ja' else ' cases'}"],
-            [self.t("report.uptake"), i18n.fmt_percent(self.impact.uptake)],
+            [self.t("report.annual_cases"), self.fmt.cases(w.annual_cases)],
+            [self.t("report.uptake"), self.fmt.percent(self.impact.uptake)],
         ]
         body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
         return (f'<header class="handout-header"><h1>{self.t("report.title")}</h1>'
@@ -75,33 +62,24 @@ class Handout(DecisionSections):
                 f'<table class="meta">{body}</table></header>')
 
     def key_figures_html(self) -> str:
-        m = self.impact
-        per_year = "／年" if self.lang == "ja" else " / year"
-
-        T = m.horizon_years
-        horizon = f"（{T}年）" if self.lang == "ja" else f" ({T} years)"
-        rows = [
-            ("fig.hours_asis", self.hours(m.hours_asis) + per_year),
-            ("fig.hours_tobe", self.figure_range("hours_saved", self.hours,
-                                                 lambda v: m.hours_asis - v) + per_year),
-            ("fig.hours_saved", self.figure_range("hours_saved", self.hours) + per_year),
-            ("fig.fte_freed", self.figure_range(
-                "hours_saved", lambda v: f"{v:,.2f}{'人' if self.lang == 'ja' else ' FTE'}",
-                lambda v: v / self.assumptions.hours_per_fte)),
-            ("fig.cost_saved", self.figure_range("cost_saved_yen", self.yen) + per_year),
-            ("fig.resident_hours_saved",
-             self.figure_range("resident_hours_saved", self.hours) + per_year),
-            ("fig.lead_time", f"{m.lead_time_asis_days:,.1f} → {m.lead_time_tobe_days:,.1f}"
-                              f"{'日' if self.lang == 'ja' else ' days'}"),
-            ("fig.initial_cost", self.yen(m.initial_cost_yen)),
-            ("fig.annual_cost", self.yen(m.annual_cost_yen) + per_year),
-            ("fig.subsidy", self.yen(m.subsidy_yen)),
-            ("fig.general_fund", self.figure_range("general_fund_yen", self.yen) + horizon),
-            ("fig.npv", self.figure_range("npv_yen", self.yen) + horizon),
-            ("fig.payback", self.figure_range("payback_years", self.years)),
-        ]
-        body = "".join(f'<tr><th>{self.t(k)}</th><td class="num">{v}</td></tr>'
-                       for k, v in rows)
+        m, f = self.impact, self.fmt
+        fte = self.assumptions.hours_per_fte
+        ranged = {      # key figure -> its text with the P10-P90 range (Monte Carlo)
+            "hours_tobe": self.figure_range("hours_saved", f.hours, lambda v: m.hours_asis - v),
+            "hours_saved": self.figure_range("hours_saved", f.hours),
+            "fte_freed": self.figure_range("hours_saved", f.fte, lambda v: v / fte),
+            "cost_saved": self.figure_range("cost_saved_yen", f.yen),
+            "resident_hours_saved": self.figure_range("resident_hours_saved", f.hours),
+            "general_fund": self.figure_range("general_fund_yen", f.yen),
+            "npv": self.figure_range("npv_yen", f.yen),
+            "payback": self.figure_range("payback_years", f.years),
+        }
+        keys = ("hours_asis", "hours_tobe", "hours_saved", "fte_freed", "cost_saved",
+                "resident_hours_saved", "lead_time", "initial_cost", "annual_cost", "subsidy",
+                "general_fund", "npv", "payback")
+        body = "".join(f'<tr><th>{f.name(k)}</th>'
+                       f'<td class="num">{f.figure(k, m, ranged.get(k))}</td></tr>'
+                       for k in keys)
         return (f'<section class="key-figures"><h2>{self.t("report.key_figures")}</h2>'
                 f'<table class="figures">{body}</table>'
                 f'<p class="note">{self.t("report.figures_note")}</p></section>')
@@ -145,8 +123,7 @@ class Handout(DecisionSections):
                            (Phase.redesign, "report.redesign")):
             steps = [s for s in self.work.steps if s.changed and s.phase == phase]
             total = self.figure_range(f"{phase.value}_hours_saved", self.hours)
-            parts.append(f"<h3>{self.t(key)}: {total}"
-                         f"{'／年' if L == 'ja' else ' / year'}</h3>")
+            parts.append(f"<h3>{self.t(key)}: {total}{self.fmt.period('year')}</h3>")
             if not steps:
                 parts.append(f'<p>{self.t("report.no_changes")}</p>')
                 continue
@@ -199,6 +176,3 @@ class Handout(DecisionSections):
 
     def footer_html(self) -> str:
         return f'<footer class="handout-footer"><p>{self.t("report.footer")}</p></footer>'
-
-    def show(self, section: str):
-        return self._show(getattr(self, f"{section}_html")())

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
 from kit import i18n
+from kit.documents.base import Document
 from kit.documents.fragments import esc
 from kit.documents.fragments import table as _table
 from kit.domain import impact
@@ -44,11 +46,13 @@ def _draws(work, assumptions, seed: int) -> np.ndarray | None:
     return np.asarray(forecast.samples["hours_saved"], dtype=float)
 
 
-class Summary:
+class Summary(Document):
+    SECTIONS = ("header", "totals", "quick_wins", "groups", "matrix", "footer")
+
     def __init__(self, session_dir: str | Path, lang: str = "ja"):
         self.session_dir = Path(session_dir)
-        self.lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
         self.session = store.load_session(self.session_dir)
+        super().__init__(lang, self.session.assumptions.horizon_years)
         self.assumptions = self.session.assumptions
         self.groups: list[GroupResult] = []
         self.unavailable: list[str] = []
@@ -66,21 +70,14 @@ class Summary:
         session_dir, _ = resolve(session_dir, None)
         return cls(session_dir, lang)
 
-    def t(self, key: str, **values) -> str:
-        return i18n.t(key, self.lang, **values)
-
-    def yen(self, x) -> str:
-        return i18n.fmt_yen(x, self.lang)
-
-    def hours(self, x) -> str:
-        return i18n.fmt_hours(x, self.lang, 0)
-
     # -- figures ---------------------------------------------------------------------------
-    def totals(self) -> dict[str, float]:
+    def totals(self) -> SimpleNamespace:
+        """The city's totals: the sum of each group's figure (attributes named as Impact's)."""
         keys = ("hours_saved", "quick_win_hours_saved", "redesign_hours_saved", "fte_freed",
                 "cost_saved_yen", "initial_cost_yen", "annual_cost_yen", "subsidy_yen",
                 "general_fund_yen", "npv_yen", "resident_hours_saved")
-        return {k: float(sum(getattr(g.impact, k) for g in self.groups)) for k in keys}
+        return SimpleNamespace(**{k: float(sum(getattr(g.impact, k) for g in self.groups))
+                                  for k in keys})
 
     def hours_range(self, group: GroupResult | None = None) -> tuple[float, float] | None:
         """P10, P90 of hours saved for one group, or for the city (sum of draws)."""
@@ -106,29 +103,19 @@ class Summary:
         body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
         missing = ""
         if self.unavailable:
-            names = "、".join(esc(g) for g in self.unavailable)
+            names = self.fmt.join(esc(g) for g in self.unavailable)
             missing = f'<p class="note warning">{self.t("summary.unavailable", groups=names)}</p>'
         return (f'<header class="handout-header"><h1>{self.t("summary.title")}</h1>'
                 f'<table class="meta">{body}</table>{missing}</header>')
 
     def totals_html(self) -> str:
-        tot, T = self.totals(), self.assumptions.horizon_years
-        per_year = "／年" if self.lang == "ja" else " / year"
-        horizon = f"（{T}年）" if self.lang == "ja" else f" ({T} years)"
+        tot, f = self.totals(), self.fmt
         rng = self.hours_range()
-        rows = [("fig.hours_saved", self.hours(tot["hours_saved"]) + per_year),
-                ("summary.col_range", self._range_text(rng)),
-                ("report.quick_wins", self.hours(tot["quick_win_hours_saved"]) + per_year),
-                ("report.redesign", self.hours(tot["redesign_hours_saved"]) + per_year),
-                ("fig.fte_freed", f"{tot['fte_freed']:,.2f}" + self.t("summary.fte_unit")),
-                ("fig.cost_saved", self.yen(tot["cost_saved_yen"]) + per_year),
-                ("fig.initial_cost", self.yen(tot["initial_cost_yen"])),
-                ("fig.annual_cost", self.yen(tot["annual_cost_yen"]) + per_year),
-                ("fig.subsidy", self.yen(tot["subsidy_yen"])),
-                ("fig.general_fund", self.yen(tot["general_fund_yen"]) + horizon),
-                ("fig.npv", self.yen(tot["npv_yen"]) + horizon)]
-        body = "".join(f'<tr><th>{self.t(k)}</th><td class="num">{v}</td></tr>'
-                       for k, v in rows)
+        keys = ("hours_saved", "quick_win_hours_saved", "redesign_hours_saved", "fte_freed",
+                "cost_saved", "initial_cost", "annual_cost", "subsidy", "general_fund", "npv")
+        rows = [(f.name(k), f.figure(k, tot)) for k in keys]
+        rows.insert(1, (self.t("summary.col_range"), self._range_text(rng)))
+        body = "".join(f'<tr><th>{k}</th><td class="num">{v}</td></tr>' for k, v in rows)
         note = self.t("summary.range_note") if rng else self.t("summary.no_range")
         return (f'<section class="key-figures"><h2>{self.t("summary.totals")}</h2>'
                 f'<table class="figures">{body}</table><p class="note">{note} '
@@ -185,13 +172,3 @@ class Summary:
 
     def footer_html(self) -> str:
         return f'<footer class="handout-footer"><p>{self.t("summary.footer")}</p></footer>'
-
-    def html(self) -> str:
-        return "".join(getattr(self, f"{s}_html")() for s in SECTIONS)
-
-    def show(self, section: str):
-        from IPython.display import HTML, display
-        display(HTML(getattr(self, f"{section}_html")()))
-
-
-SECTIONS = ("header", "totals", "quick_wins", "groups", "matrix", "footer")

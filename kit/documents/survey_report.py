@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kit import i18n, resources
+from kit.documents.base import Document
 from kit.documents.fragments import esc, figure_html
 from kit.documents.fragments import table as _table
 from kit.domain import survey
@@ -20,9 +21,12 @@ def _fmt(x: float, digits: int = 0) -> str:
     return i18n.fmt_number(x, digits)
 
 
-class SurveyReport:
+class SurveyReport(Document):
+    SECTIONS = ("header", "sections", "candidates", "tasks", "items", "themes", "comments",
+                "footer")
+
     def __init__(self, survey_file: str | Path, lang: str = "ja"):
-        self.lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+        super().__init__(lang)
         self.survey = load_survey(survey_file)
         self.analysis = survey.analyse(self.survey)
 
@@ -32,9 +36,6 @@ class SurveyReport:
         if not survey_file:
             survey_file = resources.survey_sample()
         return cls(survey_file, lang)
-
-    def t(self, key: str, **values) -> str:
-        return i18n.t(key, self.lang, **values)
 
     def _section(self, name: str) -> str:
         from kit.charts.survey import section_label
@@ -107,15 +108,3 @@ class SurveyReport:
 
     def footer_html(self) -> str:
         return f'<footer class="handout-footer"><p>{self.t("survey.footer")}</p></footer>'
-
-    def html(self) -> str:
-        """The whole report body (for tests and previews)."""
-        return "".join(getattr(self, f"{s}_html")() for s in SECTIONS)
-
-    def show(self, section: str):
-        from IPython.display import HTML, display
-        display(HTML(getattr(self, f"{section}_html")()))
-
-
-SECTIONS = ("header", "sections", "candidates", "tasks", "items", "themes", "comments",
-            "footer")

@@ -28,9 +28,9 @@ def field_name(loc: tuple, lang: str) -> str:
                 text = str(part)
         if part == "steps" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
             n = loc[i + 1] + 1
-            text = f"手順{n}" if lang == "ja" else f"step {n}"
+            text = i18n.t("unit.step_n", lang, n=n)
         parts.append(text)
-    return " ".join(parts) if lang == "en" else "の".join(parts)
+    return i18n.t("unit.field_join", lang).join(parts)
 
 
 def short_value(value: Any) -> str:
@@ -82,7 +82,7 @@ def message(err: dict, lang: str, where: str) -> str:
         return i18n.t("err.duplicate_group", lang, value=value)
     if kind == "extra_forbidden":
         return i18n.t("err.invalid", lang, field=field, value=value,
-                      detail="unknown field" if lang == "en" else "未知の項目です")
+                      detail=i18n.t("err.unknown_field", lang))
     return i18n.t("err.invalid", lang, field=field, value=value, detail=err.get("msg", ""))
 
 

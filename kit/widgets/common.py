@@ -22,6 +22,7 @@ from pathlib import Path
 import ipywidgets as W
 
 from kit import i18n
+from kit.documents.figures import Figures
 from kit.documents.fragments import esc
 from kit.domain import impact
 from kit.domain.model import GroupWork
@@ -102,38 +103,15 @@ KEY_FIGURES = ("hours_asis", "hours_tobe", "hours_saved", "fte_freed", "cost_sav
 
 
 def figure_values(m: impact.Impact, lang: str) -> dict[str, str]:
-    """The key figures as display strings, keyed like ``fig.*`` messages."""
-    per_year = "／年" if lang == "ja" else " / year"
-    years = "年" if lang == "ja" else " years"
-    payback = (i18n.t("fig.not_recovered", lang) if m.payback_years is None
-               else f"{m.payback_years:.1f}{years}")
-    return {
-        "hours_asis": i18n.fmt_hours(m.hours_asis, lang) + per_year,
-        "hours_tobe": i18n.fmt_hours(m.hours_tobe, lang) + per_year,
-        "hours_saved": i18n.fmt_hours(m.hours_saved, lang) + per_year,
-        "fte_freed": f"{m.fte_freed:,.2f}{'人' if lang == 'ja' else ' FTE'}",
-        "cost_saved": i18n.fmt_yen(m.cost_saved_yen, lang) + per_year,
-        "resident_hours_saved": i18n.fmt_hours(m.resident_hours_saved, lang) + per_year,
-        "lead_time": f"{m.lead_time_asis_days:,.1f} → {m.lead_time_tobe_days:,.1f}"
-                     f"{'日' if lang == 'ja' else ' days'}",
-        "waste_share": i18n.fmt_percent(m.waste_share),
-        "initial_cost": i18n.fmt_yen(m.initial_cost_yen, lang),
-        "annual_cost": i18n.fmt_yen(m.annual_cost_yen, lang) + per_year,
-        "subsidy": i18n.fmt_yen(m.subsidy_yen, lang),
-        "general_fund": i18n.fmt_yen(m.general_fund_yen, lang),
-        "npv": i18n.fmt_yen(m.npv_yen, lang),
-        "payback": payback,
-    }
-
-
-def _figure_name(key: str, lang: str) -> str:
-    text = i18n.t("fig." + key, lang)
-    return i18n.t("report." + key, lang) if text == "fig." + key else text
+    """The key figures as display strings (the handout's formatter), keyed like ``fig.*``."""
+    fmt = Figures(lang, m.horizon_years)
+    return {key: fmt.figure(key, m) for key in (*KEY_FIGURES, "initial_cost", "annual_cost",
+                                                "subsidy")}
 
 
 def key_figures_html(m: impact.Impact, lang: str, keys: tuple[str, ...]) -> str:
-    values = figure_values(m, lang)
-    rows = "".join(f'<tr><th>{esc(_figure_name(k, lang))}</th>'
+    values, fmt = figure_values(m, lang), Figures(lang)
+    rows = "".join(f'<tr><th>{esc(fmt.name(k))}</th>'
                    f'<td class="kit-fig kit-fig-{k}" style="text-align:right">{values[k]}</td>'
                    f"</tr>" for k in keys)
     return (f'<table class="kit-key-figures"><caption style="text-align:left">'

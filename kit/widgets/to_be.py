@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
+from kit.documents.figures import Figures
 from kit.domain.model import Actor, GroupWork, Step
 from kit.widgets.common import Editor, dropdown, esc, number_box
 
@@ -84,13 +85,12 @@ class ToBeEditor(Editor):
     def show_figures(self, work: GroupWork):
         m = super().show_figures(work)
         if hasattr(self, "phases"):
-            per_year = "／年" if self.lang == "ja" else " / year"
-            rows = [(self.t("report.quick_wins"), m.quick_win_hours_saved),
-                    (self.t("report.redesign"), m.redesign_hours_saved)]
+            fmt = Figures(self.lang)
             self.phases.value = "".join(
-                f'<div class="kit-phase"><b>{esc(k)}</b>: '
-                f"{esc(self.t('ui.hours_saved_value', value=f'{v:,.1f}'))}{per_year}</div>"
-                for k, v in rows)
+                f'<div class="kit-phase"><b>{esc(self.t(label))}</b>: '
+                f"{esc(fmt.figure(key, m))}</div>"
+                for label, key in (("report.quick_wins", "quick_win_hours_saved"),
+                                   ("report.redesign", "redesign_hours_saved")))
         return m
 
     def add_step(self) -> None:

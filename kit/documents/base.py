@@ -1,0 +1,52 @@
+"""What every document shares: a language, the key-figure formatter, named sections, ``html()``.
+
+A document is a list of named sections (``SECTIONS``); section ``x`` is the method ``x_html``
+returning an escaped HTML fragment. A report notebook shows one section per cell
+(``doc.show("x")``) so nbconvert exports each as-is; tests and previews call ``doc.html()``.
+To add a section: write ``x_html`` (in the document or a mixin of its own module), add ``"x"``
+to ``SECTIONS`` and a ``doc.show("x")`` cell to the report template (docs/extending.md).
+"""
+
+from __future__ import annotations
+
+from kit import i18n
+from kit.documents.figures import Figures
+
+
+class Document:
+    """Base of the handout, the session summary and the survey report."""
+
+    SECTIONS: tuple[str, ...] = ()
+
+    def __init__(self, lang: str = i18n.DEFAULT_LANG, horizon_years: int | None = None):
+        self.lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+        self.fmt = Figures(self.lang, horizon_years)
+
+    # -- text and numbers -----------------------------------------------------------------
+    def t(self, key: str, **values) -> str:
+        return i18n.t(key, self.lang, **values)
+
+    def yen(self, x) -> str:
+        return self.fmt.yen(x)
+
+    def hours(self, x) -> str:
+        return self.fmt.hours(x)
+
+    def label(self, kind: str, value) -> str:
+        return i18n.label(kind, value, self.lang)
+
+    # -- sections -------------------------------------------------------------------------
+    def section_html(self, name: str) -> str:
+        if name not in self.SECTIONS:
+            raise KeyError(f"{type(self).__name__} has no section {name!r}")
+        return getattr(self, f"{name}_html")()
+
+    def html(self) -> str:
+        """Every section, in order (for tests and previews)."""
+        return "".join(self.section_html(name) for name in self.SECTIONS)
+
+    def show(self, name: str) -> None:
+        """Display one section in a notebook (nbconvert exports it as-is: no code, no widget)."""
+        from IPython.display import HTML, display
+
+        display(HTML(self.section_html(name)))
