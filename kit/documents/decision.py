@@ -220,7 +220,7 @@ class DecisionSections:
                  _table(["", self.t("dec.forecast"), self.t("dec.actual"), self.t("fu.ratio")],
                         rows, "follow-up")]
         if step_rows:
-            parts += [_table([self.t("col.step"), self.t("chart.asis"), self.t("dec.forecast"),
+            parts += [_table([self.t("head.step"), self.t("chart.asis"), self.t("dec.forecast"),
                               self.t("dec.actual"), self.t("fu.check")], step_rows, "steps"),
                       _img(cd.forecast_vs_actual(steps, self.lang))]
         if self.work.actuals.notes:

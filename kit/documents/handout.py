@@ -87,9 +87,9 @@ class Handout(DecisionSections, Document):
     def as_is_html(self) -> str:
         df = impact.step_table(self.work, self.impact.uptake)
         L = self.lang
-        headers = ["#", self.t("col.step"), self.t("col.actor"), self.t("col.channel"),
-                   self.t("col.minutes"), self.t("col.share"), self.t("col.wait_days"),
-                   self.t("col.value"), self.t("col.hours"), self.t("col.pain")]
+        headers = ["#", self.t("head.step"), self.t("head.actor"), self.t("head.channel"),
+                   self.t("head.minutes"), self.t("head.share"), self.t("head.wait_days"),
+                   self.t("head.value"), self.t("head.hours"), self.t("head.pain")]
         rows = []
         for i, (step, row) in enumerate(zip(self.work.steps, df.itertuples(), strict=True), start=1):
             if step.is_new:
@@ -115,9 +115,9 @@ class Handout(DecisionSections, Document):
     def changes_html(self) -> str:
         df = impact.step_table(self.work, self.impact.uptake).set_index("id")
         L = self.lang
-        headers = [self.t("col.step"), self.t("col.action"), self.t("col.minutes"),
-                   self.t("col.minutes_after"), self.t("col.uptake_dependent"),
-                   self.t("col.hours_saved")]
+        headers = [self.t("head.step"), self.t("head.action"), self.t("head.minutes"),
+                   self.t("head.minutes_after"), self.t("head.uptake_dependent"),
+                   self.t("head.hours_saved")]
         parts = [f'<section class="changes"><h2>{self.t("report.changes_by_phase")}</h2>']
         for phase, key in ((Phase.quick_win, "report.quick_wins"),
                            (Phase.redesign, "report.redesign")):
@@ -151,14 +151,14 @@ class Handout(DecisionSections, Document):
         mark = f' <span class="assumption">{self.t("report.assumption_mark")}</span>'
         rows = [
             [self.t("field.labour_cost_yen_per_hour"), self.yen(a.labour_cost_yen_per_hour),
-             esc(a.labour_cost_source)],
+             esc(a.labour_cost_source or self.t("report.default_labour_cost_source"))],
             [self.t("field.hours_per_fte"), i18n.fmt_hours(a.hours_per_fte, self.lang, 0), ""],
             [self.t("field.horizon_years"), f"{a.horizon_years}", ""],
             [self.t("field.discount_rate"), i18n.fmt_percent(a.discount_rate, 1),
-             esc(a.discount_rate_source)],
+             esc(a.discount_rate_source or self.t("report.default_discount_rate_source"))],
             [self.t("field.uptake_by_year"),
              " → ".join(i18n.fmt_percent(y["uptake"]) for y in m.yearly), ""],
-            [self.t("fig.initial_cost") + (f"（{esc(w.costs.system)}）" if w.costs.system
+            [self.t("fig.initial_cost") + (self.t("unit.in_parens", text=esc(w.costs.system)) if w.costs.system
                                            else ""),
              self.yen(w.costs.initial_cost_yen), esc(w.costs.source)],
             [self.t("fig.annual_cost"), self.yen(w.costs.annual_cost_yen), esc(w.costs.source)],

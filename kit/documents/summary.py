@@ -133,7 +133,7 @@ class Summary(Document):
         table = [[esc(gid), esc(theme), esc(s.name), i18n.label("action", s.action, self.lang),
                   self.hours(h)] for h, gid, theme, s in rows]
         headers = [self.t("summary.col_group"), self.t("summary.col_theme"),
-                   self.t("summary.col_step"), self.t("col.action"), self.t("col.hours_saved")]
+                   self.t("summary.col_step"), self.t("head.action"), self.t("head.hours_saved")]
         body = _table(headers, table, "changes") if table else \
             f'<p>{self.t("report.no_changes")}</p>'
         return f'<section class="changes"><h2>{self.t("summary.quick_wins")}</h2>{body}</section>'

@@ -244,13 +244,11 @@ class Assumptions(_Model):
 
     labour_cost_yen_per_hour: Annotated[float, BeforeValidator(to_number),
                                         Field(ge=0, le=100_000)] = 3000.0
-    labour_cost_source: Text = ("仮定: 職員1人1時間あたりの人件費（給与・手当・法定福利費）。"
-                                "自団体の決算値で確認してください。")
+    labour_cost_source: Text = ""          # empty: the catalogue's default note is shown
     hours_per_fte: Annotated[float, BeforeValidator(to_number), Field(gt=0, le=8760)] = 1860.0
     horizon_years: Annotated[int, BeforeValidator(to_number), Field(ge=1, le=30)] = 5
     discount_rate: Annotated[float, BeforeValidator(to_number), Field(ge=0, le=0.5)] = 0.04
-    discount_rate_source: Text = ("社会的割引率4%（国土交通省「公共事業評価の費用便益分析に関する"
-                                  "技術指針」に倣う）。")
+    discount_rate_source: Text = ""        # empty: the catalogue's default note is shown
     uptake: Share = 0.3
 
     @field_validator("horizon_years", mode="before")

@@ -60,8 +60,7 @@ def notebook_source(name: str) -> Path:
         return path
     stem = path.stem if path.suffix == ".ipynb" else path.name
     if stem not in NOTEBOOKS:
-        raise InputError(f"ノートブック「{name}」はありません（{', '.join(NOTEBOOKS)}）。",
-                         f"No notebook '{name}' (choose from {', '.join(NOTEBOOKS)}).",
+        raise InputError(*i18n.both("err.no_notebook", value=name, choices=", ".join(NOTEBOOKS)),
                          field="notebook", value=name)
     return resources.workshop_notebook(stem)
 

@@ -151,6 +151,6 @@ class AsIsEditor(Editor):
         self.status.value = message_html(self.t("ui.imported", count=len(steps)), "ok")
 
 
-_HEADER = (("ui.no", "2em"), ("col.step", "16em"), ("col.actor", "8em"),
-           ("col.channel", "8em"), ("col.minutes", "7em"), ("col.share", "5em"),
-           ("col.wait_days", "5em"), ("col.value", "8em"), ("col.pain", "14em"))
+_HEADER = (("ui.no", "2em"), ("head.step", "16em"), ("head.actor", "8em"),
+           ("head.channel", "8em"), ("head.minutes", "7em"), ("head.share", "5em"),
+           ("head.wait_days", "5em"), ("head.value", "8em"), ("head.pain", "14em"))

@@ -36,7 +36,7 @@ class ChangeRow:
         self.minutes_after = editor.watch(number_box(step.minutes_tobe))
         self.phase = editor.watch(dropdown("phase", step.phase, lang, width="10em"))
         self.uptake_dependent = editor.watch(W.Checkbox(
-            value=step.uptake_dependent, description=editor.t("col.uptake_dependent"),
+            value=step.uptake_dependent, description=editor.t("head.uptake_dependent"),
             indent=False, layout=W.Layout(width="10em")))
         parts = label + [self.action, self.minutes_after, self.phase, self.uptake_dependent]
         if step.is_new:
@@ -66,8 +66,8 @@ class ToBeEditor(Editor):
         self.add_button.on_click(lambda _b: self.add_step())
         self.phases = W.HTML()
         header = W.HBox([W.HTML(f"<b>{esc(self.t(k))}</b>", layout=W.Layout(width=w))
-                         for k, w in (("col.step", "24em"), ("col.action", "8em"),
-                                      ("col.minutes_after", "7em"), ("col.phase", "10em"))])
+                         for k, w in (("head.step", "24em"), ("head.action", "8em"),
+                                      ("head.minutes_after", "7em"), ("head.phase", "10em"))])
         self.body.children = [header] + [r.widget for r in self.rows] + \
             [self.add_button, self.phases]
 
