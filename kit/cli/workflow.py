@@ -77,10 +77,16 @@ def _render(session_dir, out, jobs, lang, groups=None) -> int:
 
 
 def cmd_survey(args) -> int:
-    from kit.io.survey import load_survey
+    from kit.io.survey import load_survey, mapping_file
 
-    load_survey(args.file)          # bad input: exit 2 with the field, before any kernel
     lang = args.lang or cli_lang()
+    survey = load_survey(args.file)   # every problem: exit 2, before any kernel starts
+    mapping = mapping_file(args.file)
+    if mapping:
+        say(i18n.t("inputs.survey_mapping", lang, value=mapping.name))
+    say(i18n.t("inputs.survey_columns", lang, value=Path(args.file).name))
+    for column in survey.columns:
+        say(f"  - {column.describe(lang)}")
     path = report.render_survey(args.file, args.out, lang=lang)
     say(i18n.t("survey.rendered", lang, path=path))
     return 0
