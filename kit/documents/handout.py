@@ -124,6 +124,8 @@ class Handout(DecisionSections):
         summary = (f'<p>{self.t("report.steps_count")}: {len(rows)} / '
                    f'{self.t("report.waste_share")}: {i18n.fmt_percent(self.impact.waste_share)}'
                    f'</p>')
+        if not rows:
+            summary = f'<p class="todo">{self.t("inputs.no_steps_handout")}</p>'
         return (f'<section class="as-is"><h2>{self.t("report.asis")}</h2>{summary}'
                 f'{self._flow_img("asis")}{_table(headers, rows, "steps")}</section>')
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import ipywidgets as W
 
+from kit.domain import checks
 from kit.domain.model import Actor, GroupWork, Step
+from kit.widgets.as_is import checks_html
 from kit.widgets.common import Editor, dropdown, esc, number_box
 
 FIELDS = ("action", "minutes_after", "phase", "uptake_dependent")
@@ -67,8 +69,9 @@ class ToBeEditor(Editor):
         header = W.HBox([W.HTML(f"<b>{esc(self.t(k))}</b>", layout=W.Layout(width=w))
                          for k, w in (("col.step", "24em"), ("col.action", "8em"),
                                       ("col.minutes_after", "7em"), ("col.phase", "10em"))])
+        self.warnings = W.HTML()
         self.body.children = [header] + [r.widget for r in self.rows] + \
-            [self.add_button, self.phases]
+            [self.add_button, self.warnings, self.phases]
 
     def collect(self) -> GroupWork:
         old = {s.id: s.model_dump() for s in self.work.steps}
@@ -83,6 +86,8 @@ class ToBeEditor(Editor):
 
     def show_figures(self, work: GroupWork):
         m = super().show_figures(work)
+        if hasattr(self, "warnings"):     # contradictions (維持 with other minutes, ...)
+            self.warnings.value = checks_html(checks.step_warnings(work.steps), self.lang)
         if hasattr(self, "phases"):
             per_year = "／年" if self.lang == "ja" else " / year"
             rows = [(self.t("report.quick_wins"), m.quick_win_hours_saved),
