@@ -222,3 +222,19 @@ def test_groups_list_with_title_rows_and_case_insensitive_ids(tmp_path):
     book.save(tmp_path / "ok.xlsx")
     (group,) = read_groups(tmp_path / "ok.xlsx")
     assert group["members"] == ["山田", "佐藤"] and group["annual_cases"] == 1200
+
+
+def test_editors_show_contradictions_and_to_dos(room):
+    from kit.widgets.as_is import AsIsEditor
+    from kit.widgets.to_be import ToBeEditor
+
+    s = room / "s"
+    work = store.load_work(s, "g01")
+    store.save_work(s, work.model_copy(update={"annual_cases": 0}))
+    as_is = AsIsEditor(s, "g01", "ja", debounce_s=None)
+    assert "年間件数が未入力" in as_is.todos.value
+    ed = ToBeEditor(s, "g01", "ja", debounce_s=None)
+    row = next(r for r in ed.rows if not r.is_new)
+    row.action.value = "eliminate"
+    row.minutes_after.value = 2.0
+    assert "「排除」なのに、見直し後(分)が2分です" in ed.warnings.value

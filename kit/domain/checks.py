@@ -33,14 +33,18 @@ class Check:
 
     def text(self, lang: str = "ja", row: int | None = None) -> str:
         """The message; ``row`` names the spreadsheet row, else the step's number."""
-        values = {"name": self.name, "before": i18n.fmt_number(self.before, 1),
-                  "after": i18n.fmt_number(self.after, 1)}
+        values = {"name": self.name, "before": _minutes(self.before),
+                  "after": _minutes(self.after)}
         message = i18n.t(f"inputs.warn_{self.kind}", lang, **values)
         if self.index < 0:
             return message
         if row is not None:
             return i18n.t("err.row", lang, row=row, message=message)
         return i18n.t("inputs.step_label", lang, n=self.index + 1, message=message)
+
+
+def _minutes(value: float) -> str:
+    return i18n.fmt_number(value, 0 if float(value).is_integer() else 1)
 
 
 def step_warnings(steps: Sequence[Step]) -> list[Check]:
