@@ -67,3 +67,25 @@ class RenderError(KitError):
         self.cell = cell
         self.detail = detail
         self.args = (message_ja, message_en, group, cell, detail)
+
+
+class ProblemsError(InputError):
+    """Every problem of one file (or survey), reported together; nothing was saved.
+
+    ``problems``: one ``(ja, en)`` line per problem (row, column, value, what to do). The
+    messages start with a one-line summary; ``str()`` gives one ``ja / en`` line per problem.
+    """
+
+    def __init__(self, summary_ja: str, summary_en: str | None = None, field: str = "",
+                 value: object = None, row: int | None = None, problems=()):
+        self.problems = [tuple(p) for p in problems]
+        self.summary = (summary_ja, summary_en or summary_ja)
+        message_ja = "\n".join([summary_ja] + [f"・{ja}" for ja, _ in self.problems])
+        message_en = "\n".join([self.summary[1]] + [f"- {en}" for _, en in self.problems])
+        super().__init__(message_ja, message_en, field, value, row)
+        self.args = (summary_ja, summary_en, field, value, row, self.problems)
+
+    def __str__(self) -> str:
+        lines = [f"{self.summary[0]} / {self.summary[1]}"]
+        lines += [f"  - {ja} / {en}" for ja, en in self.problems]
+        return "\n".join(lines)

@@ -243,7 +243,8 @@ BAD_ARGUMENTS = [   # (argv with {s} = session, {tmp}), expected exit code, subs
      2, ["名称", "200文字", "name", "200 characters"]),
     (["session", "new", "{tmp}/new", "--groups", "{tmp}/groups.csv", "--name", "a\x00b"],
      2, ["\\x00"]),
-    (["session", "new", "{s}", "--groups", "{tmp}/groups.csv"], 3, ["g01"]),
+    (["session", "new", "{s}", "--groups", "{tmp}/groups.csv"], 3,
+     ["既にセッションがあります", "already holds a session"]),
     (["render", "{s}", "--out", "{tmp}/o\x00"], 2, ["\\x00"]),
 ]
 

@@ -116,3 +116,100 @@ def test_cli_session_new_survey(tmp_path):
     assert main(["session", "new", str(tmp_path / "t"), "--survey", str(SAMPLE),
                  "--group-size", "6"]) == 2
     assert main(["session", "new", str(tmp_path / "u")]) == 2
+
+
+# --- issue 12: members keep section and id, a roster to edit, distinct themes ------------
+SMALL_HEADER = ["回答ID", "氏名", "所属", "職種", "参加希望", "紙の転記が多い", "電話対応に追われる",
+                "業務時間:証明書の交付"]
+SMALL_ROWS = (  # two different people named 山田 花子 (A課 R02, B課 R08)
+    [[f"R{i:02d}", name, "A課", "一般事務", "はい", "5", "4", h] for i, (name, h) in
+     enumerate([("佐藤 一", "10"), ("山田 花子", "20"), ("鈴木 二", ""), ("高橋 三", "5"),
+                ("田中 四", ""), ("伊藤 五", "")], start=1)] +
+    [[f"R{i:02d}", name, "B課", "保健師", "はい", "3", "2", ""] for i, name in
+     enumerate(["渡辺 六", "山田 花子", "山本 七", "中村 八", "小林 九"], start=7)])
+
+
+@pytest.fixture
+def small_survey(tmp_path):
+    path = tmp_path / "survey.csv"
+    lines = [",".join(SMALL_HEADER)] + [",".join(r) for r in SMALL_ROWS]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_members_keep_section_and_respondent_id(small_survey, tmp_path):
+    s = new_session_from_survey(tmp_path / "ws", small_survey, group_size=3, max_groups=4,
+                                name="転入手続き改善WS")
+    details = [m for g in s.groups for m in store.load_work(tmp_path / "ws", g).members_detail]
+    yamada = sorted((m.respondent_id, m.section) for m in details if m.name == "山田 花子")
+    assert yamada == [("R02", "A課"), ("R08", "B課")]
+    assert len(details) == 11 and s.name == "転入手続き改善WS"
+
+
+def test_themes_are_never_repeated(small_survey):
+    sample = load_survey(small_survey)
+    plan = grouping.form_groups(sample, group_size=3, max_groups=4,
+                                fallback_themes=list(survey.analyse(sample).candidates["theme"]))
+    themes = list(plan.themes.values())
+    # 11 people in round(11 / 3) = 4 groups; 1 task + 2 pain items = 3 themes, then a to-do
+    assert len(plan.group_ids) == 4 and len(set(themes)) == 4
+    assert set(themes) - {"証明書の交付", "紙の転記が多い", "電話対応に追われる"} == \
+        {f"テーマ未定（{plan.group_ids[-1]}）"}
+
+
+def test_roster_printed_saved_edited_and_fed_back(small_survey, tmp_path, capsys):
+    import openpyxl
+
+    assert main(["session", "new", str(tmp_path / "ws"), "--survey", str(small_survey),
+                 "--group-size", "3", "--max-groups", "4"]) == 0
+    out = capsys.readouterr().out
+    assert "山田 花子（A課・R02）" in out and "山田 花子（B課・R08）" in out
+    roster = tmp_path / "ws_roster.xlsx"
+    assert f"--assign {roster}" in out
+    # no --name and no terminal: a dated default, never the folder's name
+    assert store.load_session(tmp_path / "ws").name.startswith("業務改革ワークショップ ")
+    book = openpyxl.load_workbook(roster)
+    sheet = book.active
+    assert [c.value for c in sheet[1]] == ["グループID", "テーマ", "回答ID", "氏名", "所属", "職種"]
+    rows = {r[2].value: r for r in sheet.iter_rows(min_row=2)}
+    assert len(rows) == 11
+    moved_to = "g01" if rows["R08"][0].value != "g01" else "g02"
+    rows["R08"][0].value = moved_to.upper()        # case does not make a new group
+    rows["R01"][0].value = None                    # left out
+    rows["R03"][1].value = "窓口の待ち時間"          # one row renames its group's theme
+    renamed = rows["R03"][0].value
+    book.save(roster)
+    assert main(["session", "new", str(tmp_path / "ws2"), "--survey", str(small_survey),
+                 "--group-size", "3", "--max-groups", "4", "--assign", str(roster)]) == 0
+    works = {g: store.load_work(tmp_path / "ws2", g)
+             for g in store.load_session(tmp_path / "ws2").groups}
+    where = {m.respondent_id: g for g, w in works.items() for m in w.members_detail}
+    assert where["R08"] == moved_to and "R01" not in where and len(where) == 10
+    assert works[renamed].theme == "窓口の待ち時間"
+
+
+def test_an_existing_session_folder_gets_its_own_message(small_survey, tmp_path, capsys):
+    args = ["session", "new", str(tmp_path / "ws"), "--survey", str(small_survey),
+            "--group-size", "3", "--max-groups", "4"]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main(args) == 3
+    err = capsys.readouterr().err
+    assert "既にセッションがあります" in err and "already holds a session" in err
+    assert "group_id" not in err
+
+
+def test_empty_work_is_visible(small_survey, tmp_path, capsys, monkeypatch):
+    from kit.documents.handout import Handout
+    from kit.render import pipeline
+
+    new_session_from_survey(tmp_path / "ws", small_survey, group_size=3, max_groups=4,
+                            name="WS")
+    handout = Handout(tmp_path / "ws", "g01")
+    assert "手順が未入力です" in handout.as_is_html()
+    figures = handout.key_figures_html()
+    assert "費用が未入力のため計算しません" in figures and "0.0年" not in figures
+    monkeypatch.setattr(pipeline, "render_session", lambda *a, **k: [])
+    assert main(["render", str(tmp_path / "ws"), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "注意 g01: 手順が未入力です" in out and "注意 g04: 年間件数が未入力" in out

@@ -238,10 +238,12 @@ def test_xlsx_formula_with_cached_value_reads_the_result(tmp_path):
     assert step.minutes == 15
 
 
-def test_xlsx_merged_cells_are_refused(tmp_path):
+def test_xlsx_merged_cells_down_fill_and_across_are_refused(tmp_path):
     rows = [["手順", "担当"], ["受付", "窓口"], ["審査", None]]
-    err = _error(_xlsx(tmp_path / "m.xlsx", rows, merge="B2:B3"))
-    assert "B2:B3" in err.message_ja and "B2:B3" in err.message_en
+    first, second = read_steps(_xlsx(tmp_path / "down.xlsx", rows, merge="B2:B3"))
+    assert first.actor is Actor.counter and second.actor is Actor.counter
+    err = _error(_xlsx(tmp_path / "m.xlsx", rows, merge="A3:B3"))
+    assert "A3:B3" in err.message_ja and "A3:B3" in err.message_en
 
 
 def test_truncated_xlsx_is_unreadable(tmp_path):

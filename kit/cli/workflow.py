@@ -35,31 +35,79 @@ def cmd_demo(args) -> int:
     return code
 
 
+def _ask_name(args) -> str | None:
+    """``--name``, else the settings' name, else asked at a terminal (blank: the default)."""
+    from kit.workspace.session import default_name, load_assumptions
+
+    if args.name or load_assumptions(args.settings)[0].get("name"):
+        return args.name
+    lang = args.lang or cli_lang()
+    if not sys.stdin.isatty():
+        return None
+    answer = input(i18n.t("inputs.ask_name", lang, default=default_name(lang))).strip()
+    return answer or None
+
+
+def _print_roster(args, lang: str) -> None:
+    from kit.io import store
+    from kit.io.roster import roster_path
+
+    for group in store.load_session(args.dir).groups:
+        work = store.load_work(args.dir, group)
+        members = "、".join(i18n.t("inputs.roster_member", lang, name=m.name or "—",
+                                  section=m.section, id=m.respondent_id)
+                           for m in work.members_detail)
+        say(i18n.t("inputs.roster_line", lang, group=group, theme=work.theme, members=members))
+    say(i18n.t("inputs.roster_saved", lang, path=roster_path(args.dir)))
+
+
 def cmd_session_new(args) -> int:
-    from kit.workspace.session import new_session, new_session_from_survey
+    from kit.workspace.session import check_new_folder, new_session, new_session_from_survey
 
     if bool(args.groups) == bool(args.survey):
         print("error: --groups か --survey のどちらか一方を指定してください / "
               "give either --groups or --survey", file=sys.stderr)
         return 2
+    check_new_folder(args.dir)
+    name = _ask_name(args)
     if args.survey:
         session = new_session_from_survey(
             args.dir, args.survey, group_size=args.group_size, seed=args.seed, mix=args.mix,
             top_sections=args.top_sections, max_groups=args.max_groups,
-            assign_file=args.assign, name=args.name, lang=args.lang,
+            assign_file=args.assign, name=name, lang=args.lang,
             settings_file=args.settings)
     else:
-        session = new_session(args.dir, args.groups, name=args.name, lang=args.lang,
+        session = new_session(args.dir, args.groups, name=name, lang=args.lang,
                               labour_cost_yen=args.labour_cost_yen, settings_file=args.settings,
                               systems_file=args.systems, funding_file=args.funding,
                               steps_dir=args.steps_dir)
     notebooks.prepare_notebooks(args.dir, session.groups, lang=session.lang)
+    lang = args.lang or cli_lang()
+    say(i18n.t("inputs.named", lang, name=session.name))
     say(f"session: {Path(args.dir).resolve()} ({len(session.groups)} groups: "
         f"{', '.join(session.groups)})")
+    if args.survey:
+        _print_roster(args, lang)
     return 0
 
 
+def _warn_empty(session_dir, groups, lang: str) -> None:
+    """Say which groups have no steps or no 年間件数: their handouts would be zeros."""
+    from kit.domain.checks import work_todos
+    from kit.exceptions import KitError
+    from kit.io import store
+
+    for group in groups or store.load_session(session_dir).groups:
+        try:
+            work = store.load_work(session_dir, group)
+        except KitError:
+            continue        # the render reports it
+        for todo in work_todos(work):
+            say(i18n.t("inputs.render_warning", lang, group=group, message=todo.text(lang)))
+
+
 def _render(session_dir, out, jobs, lang, groups=None) -> int:
+    _warn_empty(session_dir, groups, lang or cli_lang())
     results = report.render_session(session_dir, out, jobs=jobs, lang=lang, groups=groups,
                                     progress=sys.stderr.isatty())
     ok = [r for r in results if r.ok]
@@ -77,10 +125,16 @@ def _render(session_dir, out, jobs, lang, groups=None) -> int:
 
 
 def cmd_survey(args) -> int:
-    from kit.io.survey import load_survey
+    from kit.io.survey import load_survey, mapping_file
 
-    load_survey(args.file)          # bad input: exit 2 with the field, before any kernel
     lang = args.lang or cli_lang()
+    survey = load_survey(args.file)   # every problem: exit 2, before any kernel starts
+    mapping = mapping_file(args.file)
+    if mapping:
+        say(i18n.t("inputs.survey_mapping", lang, value=mapping.name))
+    say(i18n.t("inputs.survey_columns", lang, value=Path(args.file).name))
+    for column in survey.columns:
+        say(f"  - {column.describe(lang)}")
     path = report.render_survey(args.file, args.out, lang=lang)
     say(i18n.t("survey.rendered", lang, path=path))
     return 0
@@ -119,7 +173,8 @@ def register(sub) -> None:
     n.add_argument("--mix", choices=("section", "mixed"), default="mixed")
     n.add_argument("--top-sections", type=int, default=5)
     n.add_argument("--max-groups", type=int, default=12)
-    n.add_argument("--assign", default=None, help="manual assignments: 回答ID/氏名, グループID")
+    n.add_argument("--assign", default=None, help="the edited roster (DIR_roster.xlsx) or "
+                   "assignments: 回答ID/氏名, グループID[, テーマ]")
     n.set_defaults(func=cmd_session_new)
 
     r = sub.add_parser("render", help="render every group's handout (in parallel)")

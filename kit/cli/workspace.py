@@ -11,12 +11,17 @@ from kit.io import store
 
 
 def cmd_steps_import(args) -> int:
-    from kit.io.steps import read_steps
+    from kit.io.steps import read_steps_report
 
+    lang = args.lang or cli_lang()
     work = store.load_work(args.dir, args.group)
-    steps = read_steps(args.file)            # everything validated before anything is saved
-    saved = store.save_work(args.dir, work.model_copy(update={"steps": steps}))
-    say(f"{args.group}: {len(steps)} steps imported (revision {saved.revision})")
+    # every problem of the sheet in one error, before anything is saved
+    found = read_steps_report(args.file, sheet=args.sheet)
+    saved = store.save_work(args.dir, work.model_copy(update={"steps": found.steps}))
+    say(i18n.t("inputs.imported", lang, group=args.group, count=len(found.steps),
+               revision=saved.revision))
+    for line in found.messages(lang):
+        say(f"  - {line}")
     return 0
 
 
@@ -67,6 +72,9 @@ def register(sub) -> None:
         c.add_argument("group")
         c.add_argument("file")
         c.add_argument("--lang", choices=i18n.LANGS, default=None)
+        if name == "import":
+            c.add_argument("--sheet", default=None,
+                           help="sheet name (default: the first sheet with the headers)")
         c.set_defaults(func=func)
 
     im = sub.add_parser("impact", help="print a group's impact figures")

@@ -31,14 +31,19 @@ class DecisionSections:
         """``P50（P10〜P90）`` — a forecast is never shown without its range."""
         p10, p50, p90 = values
         if fmt(p10) == fmt(p90):               # no range entered for what drives this figure
-            if p50 == float("inf"):
-                return fmt(p50)
+            if p50 == float("inf") or not any(ch.isdigit() for ch in fmt(p50)):
+                return fmt(p50)                # a figure in words has no range
             return f'{fmt(p50)} <span class="range">{self.t("dec.no_range")}</span>'
         return (f'{fmt(p50)} <span class="range">'
                 f'{self.t("dec.range", low=fmt(p10), high=fmt(p90))}</span>')
 
     def years(self, value: float) -> str:
-        """Payback years; ``inf`` (not recovered within the horizon) in words."""
+        """Payback years; ``inf`` (not recovered within the horizon) in words; none without
+        costs (nothing to pay back)."""
+        c, r = self.work.costs, self.work.ranges
+        if not (c.initial_cost_yen or c.annual_cost_yen or r.initial_cost_high
+                or r.annual_cost_high):
+            return self.t("inputs.no_payback")
         return self.fmt.years(value)
 
     def figure_range(self, output: str, fmt, transform=None) -> str:

@@ -72,7 +72,7 @@ class Handout(DecisionSections, Document):
             "resident_hours_saved": self.figure_range("resident_hours_saved", f.hours),
             "general_fund": self.figure_range("general_fund_yen", f.yen),
             "npv": self.figure_range("npv_yen", f.yen),
-            "payback": self.figure_range("payback_years", f.years),
+            "payback": self.figure_range("payback_years", self.years),
         }
         keys = ("hours_asis", "hours_tobe", "hours_saved", "fte_freed", "cost_saved",
                 "resident_hours_saved", "lead_time", "initial_cost", "annual_cost", "subsidy",
@@ -102,6 +102,8 @@ class Handout(DecisionSections, Document):
         summary = (f'<p>{self.t("report.steps_count")}: {len(rows)} / '
                    f'{self.t("report.waste_share")}: {i18n.fmt_percent(self.impact.waste_share)}'
                    f'</p>')
+        if not rows:
+            summary = f'<p class="todo">{self.t("inputs.no_steps_handout")}</p>'
         return (f'<section class="as-is"><h2>{self.t("report.asis")}</h2>{summary}'
                 f'{self._flow_img("asis")}{_table(headers, rows, "steps")}</section>')
 

@@ -14,12 +14,12 @@ import pandas as pd
 from kit import i18n
 from kit.documents.fragments import esc
 from kit.documents.fragments import table as _table
-from kit.domain import impact
+from kit.domain import checks, impact
 from kit.exceptions import KitError
 from kit.io import store
 
 COLUMNS = ["group_id", "theme", "steps", "tobe_changes", "systems_scored", "impact_computed",
-           "hours_saved", "general_fund_yen", "last_saved", "revision", "status"]
+           "hours_saved", "general_fund_yen", "last_saved", "revision", "status", "todo"]
 
 
 def group_progress(session_dir: str | Path, group: str, assumptions) -> dict:
@@ -37,7 +37,8 @@ def group_progress(session_dir: str | Path, group: str, assumptions) -> dict:
             "impact_computed": bool(computed),
             "hours_saved": m.hours_saved if computed else None,
             "general_fund_yen": m.general_fund_yen, "last_saved": work.updated_at,
-            "revision": work.revision, "status": "ok"}
+            "revision": work.revision, "status": "ok",
+            "todo": [c.kind for c in checks.work_todos(work)]}
 
 
 def progress(session_dir: str | Path) -> pd.DataFrame:
@@ -54,13 +55,15 @@ def progress_html(session_dir: str | Path, lang: str = "ja") -> str:
     rows = []
     for r in progress(session_dir).itertuples():
         if r.status != "ok":
-            rows.append([esc(r.group_id), t("overview.broken")] + ["—"] * 7)
+            rows.append([esc(r.group_id), t("overview.broken")] + ["—"] * 8)
             continue
         rows.append([esc(r.group_id), esc(r.theme), str(r.steps), str(r.tobe_changes),
                      str(r.systems_scored), yes if r.impact_computed else no,
                      i18n.fmt_hours(r.hours_saved, lang, 0) if r.impact_computed else "—",
-                     i18n.fmt_yen(r.general_fund_yen, lang), esc(r.last_saved or "—")])
+                     i18n.fmt_yen(r.general_fund_yen, lang), esc(r.last_saved or "—"),
+                     esc(" ".join(checks.Check(k).text(lang) for k in r.todo)) or "—"])
     headers = [t("summary.col_group"), t("summary.col_theme"), t("overview.col_steps"),
                t("overview.col_tobe"), t("overview.col_systems"), t("overview.col_impact"),
-               t("fig.hours_saved"), t("fig.general_fund"), t("overview.col_saved")]
+               t("fig.hours_saved"), t("fig.general_fund"), t("overview.col_saved"),
+               t("inputs.warnings_title")]
     return f'<h3>{t("overview.title")}</h3>' + _table(headers, rows, "figures")

@@ -7,9 +7,11 @@
 2. Groups of about ``group_size`` (3–5): ``mix="mixed"`` deals people sorted by section and
    role round-robin, so each group spreads over sections and roles; ``mix="section"`` keeps
    each section together and pools the leftovers of small sections.
-3. Themes: each group gets the recurring task its members spend most hours on, distinct
-   across groups while tasks last; else the candidate themes in order.
-4. The facilitator overrides by hand with an assignments sheet (:func:`apply_assignments`).
+3. Themes: each group gets the recurring task its members spend most hours on, never one
+   another group has: then the candidate themes in order, then 「テーマ未定（gNN）」 to fill in.
+4. The roster (:meth:`GroupPlan.roster`: group, theme, respondent id, name, section, role) is
+   saved as a sheet the facilitator edits and feeds back (:func:`apply_assignments`).
+   Members keep their respondent id and section in the workspace (``members_detail``).
 """
 
 from __future__ import annotations
@@ -55,10 +57,24 @@ class GroupPlan:
                          "size": len(m)})
         return pd.DataFrame(rows)
 
+    def roster(self) -> pd.DataFrame:
+        """One row per participant, by group: group_id, theme, id, name, section, role."""
+        m = self.members.sort_values(["group_id", "section", "id"], kind="stable")
+        return pd.DataFrame({"group_id": m["group_id"],
+                             "theme": m["group_id"].map(lambda g: self.themes.get(g, "")),
+                             "id": m["id"], "name": m["name"], "section": m["section"],
+                             "role": m["role"]}).reset_index(drop=True)
+
     def works(self) -> list[GroupWork]:
-        return [GroupWork.parse({"group_id": r.group_id, "theme": r.theme or r.group_id,
-                                 "members": [x for x in r.members.split("、") if x]})
-                for r in self.table().itertuples()]
+        works = []
+        for gid, m in self.members.groupby("group_id", sort=True):
+            detail = [{"name": r.name, "section": r.section, "respondent_id": r.id}
+                      for r in m.itertuples()]
+            works.append(GroupWork.parse({
+                "group_id": gid, "theme": self.themes.get(gid) or gid,
+                "members": [d["name"] or d["respondent_id"] for d in detail],
+                "members_detail": detail}))
+        return works
 
 
 def _check(group_size: int, mix: str) -> None:
@@ -114,19 +130,19 @@ def _by_section(people: pd.DataFrame, group_size: int) -> list[pd.DataFrame]:
 
 
 def _themes(survey: Survey, members: pd.DataFrame, fallback: list[str]) -> dict[str, str]:
+    """A distinct theme per group: its members' costliest task not yet taken, else the next
+    candidate theme not yet taken, else a to-do 「テーマ未定（gNN）」."""
     themes: dict[str, str] = {}
     used: set[str] = set()
     hours = survey.hours.rename(index=survey.people["id"]) if not survey.hours.empty else None
     for gid, m in members.groupby("group_id", sort=True):
-        choice = ""
+        options: list[str] = []
         if hours is not None:
             totals = hours.loc[m["id"]].sum().sort_values(ascending=False, kind="stable")
-            free = [t for t, h in totals.items() if h > 0 and t not in used]
-            choice = free[0] if free else (totals.index[0] if totals.iloc[0] > 0 else "")
-        if not choice and fallback:
-            choice = fallback[(len(themes)) % len(fallback)]
-        used.add(choice)
-        themes[gid] = choice
+            options = [t for t, h in totals.items() if h > 0]
+        choice = next((t for t in options + list(fallback) if t and t not in used), "")
+        themes[gid] = choice or i18n.t("inputs.theme_todo", "ja", group=gid)
+        used.add(themes[gid])
     return themes
 
 
@@ -155,17 +171,41 @@ def _assign_columns(frame: pd.DataFrame) -> dict[str, str]:
     return found
 
 
+def _sheet_themes(plan: GroupPlan, rows: list[tuple[str, str]]) -> dict[str, str]:
+    """group -> theme from the sheet's rows. When the rows of one group disagree (a person
+    moved in keeps the theme of the old group on the row), a text that is no theme of the
+    plan is the facilitator's edit; two such edits are refused."""
+    by_group: dict[str, set[str]] = {}
+    for gid, theme in rows:
+        if gid and theme:
+            by_group.setdefault(gid, set()).add(theme)
+    current = set(plan.themes.values())
+    out = {}
+    for gid, texts in by_group.items():
+        edits = texts - current if len(texts) > 1 else texts
+        if len(edits) > 1:
+            raise InputError(*i18n.both("inputs.err_two_themes", group=gid,
+                                        value=" / ".join(sorted(edits))),
+                             field="theme", value=gid)
+        mine = plan.themes.get(gid, "")
+        out[gid] = next(iter(edits)) if edits else (mine if mine in texts else min(texts))
+    return out
+
+
 def apply_assignments(plan: GroupPlan, survey: Survey, frame: pd.DataFrame) -> GroupPlan:
     """Move the people listed in ``frame`` (回答ID or 氏名, グループID[, テーマ]) by hand.
 
-    A person not yet chosen is added; a new group id makes a new group; a blank group id
-    removes the person. Everything is checked before anything changes.
+    ``frame`` may be the saved roster, edited: a person not yet chosen is added; a new
+    group id makes a new group; a blank group id removes the person; group ids that differ
+    only in case are one group. Everything is checked before anything changes.
     """
     cols = _assign_columns(frame)
     people = survey.people.set_index("id", drop=False)
     by_name = {survey_text.normalize(n): i for i, n in zip(people["id"], people["name"],
                                                            strict=True) if n}
-    members, themes = plan.members.set_index("id", drop=False), dict(plan.themes)
+    members = plan.members.set_index("id", drop=False)
+    spelled = {g.casefold(): g for g in plan.group_ids}
+    sheet_rows = []
     for _, row in frame.iterrows():
         who = row.get(cols.get("id", ""), "") or by_name.get(
             survey_text.normalize(row.get(cols.get("name", ""), "")), "")
@@ -173,14 +213,16 @@ def apply_assignments(plan: GroupPlan, survey: Survey, frame: pd.DataFrame) -> G
             raise InputError(*i18n.both("group.err_assign", value=row.get(
                 cols.get("id", cols.get("name")), "")), field="id", value=who)
         gid = row[cols["group_id"]]
+        gid = spelled.setdefault(gid.casefold(), gid) if gid else ""
         members = members.drop(index=who, errors="ignore")
         if gid:
             person = people.loc[who]
             members.loc[who] = {"group_id": gid, "id": who, "name": person["name"],
                                 "section": person["shown_section"], "role": person["role"],
                                 "pain": person["pain"]}
-            if cols.get("theme") and row[cols["theme"]]:
-                themes[gid] = row[cols["theme"]]
+        sheet_rows.append((gid, row[cols["theme"]] if cols.get("theme") else ""))
+    themes = {**plan.themes, **_sheet_themes(plan, sheet_rows)}
     members = members.reset_index(drop=True)
-    GroupPlan(members).works()      # validates the group ids as safe slugs
-    return GroupPlan(members, {g: themes.get(g, "") for g in members["group_id"].unique()})
+    new = GroupPlan(members, {g: themes.get(g, "") for g in members["group_id"].unique()})
+    new.works()      # validates the group ids as safe slugs
+    return new

@@ -288,6 +288,14 @@ class Actuals(_Model):
     notes: Text = ""
 
 
+class Member(_Model):
+    """A participant drawn from the survey: a name alone is ambiguous (two 山田 花子)."""
+
+    name: Text = ""
+    section: Text = ""
+    respondent_id: Text = ""
+
+
 class GroupWork(_Model):
     """Everything one group produces: the single versioned document on disk."""
 
@@ -297,6 +305,7 @@ class GroupWork(_Model):
     group_id: GroupId
     theme: Name
     members: list[Name] = Field(default_factory=list, max_length=20)
+    members_detail: list[Member] = Field(default_factory=list, max_length=20)
     annual_cases: Annotated[float, BeforeValidator(to_number), Field(ge=0, le=MAX_CASES)] = 0.0
     uptake: Share | None = None
     uptake_by_year: list[Share] = Field(default_factory=list, max_length=30)
@@ -368,6 +377,6 @@ class Session(_Model):
     @field_validator("groups")
     @classmethod
     def _unique_groups(cls, value):
-        if len(set(value)) != len(value):
+        if len({g.casefold() for g in value}) != len(value):     # g01 / G01: one folder
             raise ValueError("duplicate_group")
         return value

@@ -1,28 +1,21 @@
-"""The all-staff survey (docs/survey.md): loading, privacy and analysis. Pure: no Jupyter, no plots.
+"""The all-staff survey (docs/inputs.md): loading, privacy and analysis. Pure: no Jupyter, no plots.
 
-Columns (Japanese or English headers, matched after NFKC, case and spaces ignored):
+How each column is read — the kit's own headers, or a forms-tool export (Microsoft Forms,
+Google Forms, LoGoフォーム) as it is, with an optional mapping sheet — is
+:mod:`kit.domain.survey_columns`: section (所属, required), role, years, taking part, name,
+e-mail, respondent id, metadata (kept out), 5-point pain items, hours a month per task,
+free text. Every problem of the file (a scale answer that is not one, hours out of 0–744,
+a blank section) is reported in one error.
 
-========================  =====================================================
-所属 / section            required
-職種 / role               optional
-勤続年数 / years          optional (kept as written)
-参加希望 / willing        optional: はい/いいえ, 希望する/希望しない, yes/no
-氏名 / name               optional: never shown; used to mask names in free text
-回答ID / id               optional: else ``R<row>``
-自由記述… / free_text…    one or more columns of free text
-業務時間:<task> / hours:<task>   hours a month the respondent spends on a recurring task
-every other column        a pain item: 1–5 or とてもそう思う … 全くそう思わない
-========================  =====================================================
-
-Privacy: a section with fewer than :data:`MIN_RESPONDENTS` respondents is merged into
+Privacy: a section with fewer than :data:`MIN_RESPONDENTS` (5) respondents is merged into
 "その他" before any breakdown, and its name is masked in free text; if "その他" itself stays
-below the minimum it gets no breakdown either. E-mails, phone numbers and respondent names
-are masked in free text (:mod:`kit.domain.survey_text`).
+below the minimum it gets no breakdown either. The floor is a constant: no argument lowers
+it. E-mails, phone numbers, respondent names and the e-mail column's addresses are masked in
+free text (:mod:`kit.domain.survey_text`).
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -32,34 +25,14 @@ import pandas as pd
 from kit import i18n
 from kit.domain import survey_text
 from kit.domain.model import to_bool, to_number
-from kit.domain.values import header_key as _key
+from kit.domain.problems import Problems
+from kit.domain.survey_columns import Column, classify, likert_value
 from kit.exceptions import InputError
 
 MIN_RESPONDENTS = 5
-COLUMNS = {
-    "section": ("所属", "所属課", "部署", "課", "section", "department"),
-    "role": ("職種", "役職", "role"),
-    "years": ("勤続年数", "在職年数", "years", "yearsofservice"),
-    "willing": ("参加希望", "ワークショップ参加希望", "willing", "willingtojoin"),
-    "name": ("氏名", "名前", "name"),
-    "id": ("回答ID", "回答番号", "id", "respondentid"),
-}
-_LOOKUP = {_key(text): name for name, texts in COLUMNS.items() for text in texts}
-FREE_PREFIXES = ("自由記述", "freetext")
-HOURS_RE = re.compile(r"^(?:業務時間|hours)\s*[:：_／/\-]\s*(.+)$", re.I)
-LIKERT_WORDS = {
-    5: ("とてもそう思う", "非常にそう思う", "強くそう思う", "stronglyagree"),
-    4: ("そう思う", "ややそう思う", "どちらかといえばそう思う", "agree", "somewhatagree"),
-    3: ("どちらともいえない", "どちらとも言えない", "どちらでもない", "ふつう", "neutral",
-        "neither"),
-    2: ("あまりそう思わない", "そう思わない", "どちらかといえばそう思わない", "disagree",
-        "somewhatdisagree"),
-    1: ("全くそう思わない", "まったくそう思わない", "全然そう思わない", "stronglydisagree"),
-}
-_LIKERT = {_key(w): float(v) for v, words in LIKERT_WORDS.items() for w in words} | \
-    {str(v): float(v) for v in range(1, 6)} | {f"{v}.0": float(v) for v in range(1, 6)}
-_NO_WORDS = ("しない", "不可", "いいえ", "なし", "no")
+_NO_WORDS = ("しない", "不可", "いいえ", "なし", "できない", "no")
 _YES_WORDS = ("希望", "参加", "可", "yes", "はい")
+_MAX_BAD_PER_COLUMN = 5       # problems listed per column (the count says the rest)
 
 
 @dataclass
@@ -68,8 +41,8 @@ class Survey:
 
     ``people``: one row per respondent (id, section, shown_section, role, years, willing,
     pain); ``likert``: pain items (1–5, NaN = blank); ``hours``: hours a month per recurring
-    task; ``free_text``: masked text per respondent. ``name`` is kept only for inviting
-    participants (never rendered by any report).
+    task; ``free_text``: masked text per respondent; ``columns``: how each column was read.
+    ``name`` is kept only for inviting participants (never rendered by any report).
     """
 
     people: pd.DataFrame
@@ -77,7 +50,12 @@ class Survey:
     hours: pd.DataFrame
     free_text: pd.Series
     hidden_sections: list[str] = field(default_factory=list)
-    min_respondents: int = MIN_RESPONDENTS
+    columns: list[Column] = field(default_factory=list)
+
+    @property
+    def min_respondents(self) -> int:
+        """The privacy floor: always :data:`MIN_RESPONDENTS`, whoever asks."""
+        return MIN_RESPONDENTS
 
     @property
     def items(self) -> list[str]:
@@ -98,46 +76,28 @@ def _fail(key: str, **values) -> InputError:
                       row=row)
 
 
-def _roles(frame: pd.DataFrame) -> tuple[dict[str, str], list[str], dict[str, str], list[str]]:
-    """(field -> header, free-text headers, task -> header, Likert headers)."""
-    known: dict[str, str] = {}
-    free, tasks, likert = [], {}, []
-    for header in frame.columns:
-        key = _key(header)
-        match = HOURS_RE.match(str(header))
-        if key in _LOOKUP:
-            if _LOOKUP[key] in known:
-                raise _fail("err.duplicate_column", field=header)
-            known[_LOOKUP[key]] = header
-        elif key.startswith(FREE_PREFIXES):
-            free.append(header)
-        elif match:
-            tasks[match.group(1).strip()] = header
-        else:
-            likert.append(header)
-    if "section" not in known:
-        raise _fail("err.missing_column", field="所属 / section",
-                    value=", ".join(map(str, frame.columns)))
-    return known, free, tasks, likert
+def _report_bad(bad: pd.Series, column: pd.Series, key: str, header: str,
+                problems: Problems) -> None:
+    rows = list(bad[bad].index)
+    for row in rows[:_MAX_BAD_PER_COLUMN]:
+        problems.add(_fail(key, field=header, value=column[row], row=int(row)))
+    if len(rows) > _MAX_BAD_PER_COLUMN:
+        problems.add(_fail("inputs.err_more_in_column", field=header,
+                           value=len(rows) - _MAX_BAD_PER_COLUMN))
 
 
-def _likert(column: pd.Series, header: str) -> pd.Series:
-    keys = column.map(_key)
-    values = keys.map(_LIKERT)
-    bad = values.isna() & (keys != "")
-    if bad.any():
-        row = int(bad.idxmax())
-        raise _fail("survey.err_likert", field=header, value=column[row], row=row)
+def _likert(column: pd.Series, header: str, problems: Problems) -> pd.Series:
+    values = column.map(lambda t: np.nan if t == "" else likert_value(t))
+    bad = values.isna() & (column != "")
+    _report_bad(bad, column, "survey.err_likert", header, problems)
     return values.astype(float)
 
 
-def _hours(column: pd.Series, header: str) -> pd.Series:
+def _hours(column: pd.Series, header: str, problems: Problems) -> pd.Series:
     values = column.map(lambda t: np.nan if t == "" else to_number(t))
     bad = values.map(lambda v: not isinstance(v, float) or (v == v and not 0 <= v <= 744))
-    if bad.any():
-        row = int(bad.idxmax())
-        raise _fail("survey.err_hours", field=header, value=column[row], row=row)
-    return values.astype(float)
+    _report_bad(bad, column, "survey.err_hours", header, problems)
+    return values.where(~bad, np.nan).astype(float)
 
 
 def _willing(text: str) -> bool:
@@ -148,31 +108,50 @@ def _willing(text: str) -> bool:
     return not any(w in norm for w in _NO_WORDS) and any(w in norm for w in _YES_WORDS)
 
 
-def _shown_sections(section: pd.Series, minimum: int) -> tuple[pd.Series, list[str]]:
+def _shown_sections(section: pd.Series) -> tuple[pd.Series, list[str]]:
     counts = section.value_counts()
-    hidden = sorted(counts[counts < minimum].index)
+    hidden = sorted(counts[counts < MIN_RESPONDENTS].index)
     other = i18n.t("survey.other", "ja")
     return section.where(~section.isin(hidden), other), hidden
 
 
-def survey_from_table(frame: pd.DataFrame, name: str, *,
-                      min_respondents: int = MIN_RESPONDENTS) -> Survey:
-    """Validate a survey table (all cells text, as :func:`kit.io.sheets.read_table` gives)."""
-    min_respondents = max(MIN_RESPONDENTS, int(min_respondents))
+def survey_from_table(frame: pd.DataFrame, name: str,
+                      mapping: dict[str, tuple[str, str]] | None = None) -> Survey:
+    """Validate a survey table (all cells text, as :func:`kit.io.sheets.read_table` gives);
+    ``mapping``: header -> (kind, label) from a mapping sheet. Every problem in one error."""
     if frame.empty:
         raise _fail("err.no_rows", value=name)
-    known, free, tasks, items = _roles(frame)
+    problems = Problems(name)
+    columns = classify(frame, mapping)
+    known = {c.kind: c.header for c in columns if c.kind in
+             ("section", "role", "years", "willing", "name", "email", "id")}
+    for c in columns:
+        if c.kind == "duplicate":
+            problems.add(_fail("err.duplicate_column", field=c.header))
+    if "section" not in known:
+        problems.add(_fail("inputs.err_no_section", field="所属 / section",
+                           value=", ".join(map(str, frame.columns))))
+        problems.check()
     get = lambda f: frame[known[f]] if f in known else pd.Series("", index=frame.index)  # noqa: E731
     section = get("section").map(survey_text.normalize)
-    if (section == "").any():
-        row = int((section == "").idxmax())
-        raise _fail("survey.err_section", field=known["section"], value="", row=row)
-    shown, hidden = _shown_sections(section, min_respondents)
-    likert = pd.DataFrame({h: _likert(frame[h], h) for h in items}, index=frame.index)
-    hours = pd.DataFrame({t: _hours(frame[h], h) for t, h in tasks.items()}, index=frame.index)
+    for row in section[section == ""].index:
+        problems.add(_fail("survey.err_section", field=known["section"], value="",
+                           row=int(row)))
+    items = [c for c in columns if c.kind == "likert"]
+    tasks = [c for c in columns if c.kind == "hours"]
+    likert = pd.DataFrame({c.label or c.header: _likert(frame[c.header], c.header, problems)
+                           for c in items}, index=frame.index)
+    hours = pd.DataFrame(index=frame.index)
+    for c in tasks:
+        label = c.label if c.label not in hours.columns else c.header
+        hours[label] = _hours(frame[c.header], c.header, problems)
+    problems.check()
+    shown, hidden = _shown_sections(section)
     ids = get("id").where(get("id") != "", "R" + frame.index.astype(str))
     names = get("name").map(survey_text.normalize)
-    masker = survey_text.Masker(names, hidden)
+    emails = [e for e in get("email").map(survey_text.normalize) if e]
+    masker = survey_text.Masker(names, list(hidden) + emails)
+    free = [c.header for c in columns if c.kind == "free_text"]
     joined = frame[free].agg("\n".join, axis=1) if free else pd.Series("", index=frame.index)
     people = pd.DataFrame({
         "id": ids, "name": names, "section": section, "shown_section": shown,
@@ -182,7 +161,7 @@ def survey_from_table(frame: pd.DataFrame, name: str, *,
     })
     return Survey(people=people, likert=likert, hours=hours,
                   free_text=masker.series(joined.str.strip()), hidden_sections=hidden,
-                  min_respondents=min_respondents)
+                  columns=columns)
 
 
 # --- analysis -----------------------------------------------------------------------------
@@ -203,7 +182,7 @@ class Analysis:
 def shown(survey: Survey) -> pd.Series:
     """Rows allowed in a breakdown (their shown section has enough respondents)."""
     counts = survey.people["shown_section"].value_counts()
-    ok = counts[counts >= survey.min_respondents].index
+    ok = counts[counts >= MIN_RESPONDENTS].index
     return survey.people["shown_section"].isin(ok)
 
 

@@ -8,14 +8,8 @@ from typing import Any
 
 from kit.domain import model
 from kit.domain.model import GroupWork
-from kit.io.sheets import (
-    build_row,
-    fail,
-    find_columns,
-    lookup,
-    read_table,
-    records,
-)
+from kit.io.layout import find_columns, read_table
+from kit.io.sheets import build_row, fail, lookup, records
 
 GROUP_COLUMNS = {"group_id": ("グループID", "group_id"), "theme": ("テーマ", "theme"),
                  "annual_cases": ("年間件数", "annual_cases"), "members": ("メンバー", "members"),
@@ -25,47 +19,68 @@ GROUP_REQUIRED = ("group_id", "theme", "annual_cases", "members")
 _SPLIT_RE = re.compile(r"[;；、，,\n]")
 _GROUP_LOOKUP = lookup([(text, name) for name, texts in GROUP_COLUMNS.items()
                          for text in texts])
+
+
 def _split(text: str) -> list[str]:
     return [item.strip() for item in _SPLIT_RE.split(text) if item.strip()]
 
 
-def _group(row: int, cells: dict[str, str], headers: dict[str, str]) -> dict[str, Any]:
+def _group(row: int, cells: dict[str, str], headers: dict[str, str],
+           problems) -> dict[str, Any] | None:
     data: dict[str, Any] = {name: cells[name] for name in ("group_id", "theme",
                                                            "annual_cases", "uptake")
                             if cells.get(name)}
     data["members"] = _split(cells.get("members", ""))
-    work = build_row(GroupWork, data, row, headers)
+    work = build_row(GroupWork, data, row, headers, problems)
     system = cells.get("system", "")
     funding = _split(cells.get("funding", ""))
+    bad = False
     for name, ids in (("system", [system] if system else []), ("funding", funding)):
         for item in ids:
             if not model.SLUG_RE.match(item):
-                raise fail("err.bad_id", row=row, attr=name, field=headers[name], value=item)
+                problems.add(fail("err.bad_id", row=row, attr=name, field=headers[name],
+                                  value=item))
+                bad = True
+    if work is None or bad:
+        return None
     return {"group_id": work.group_id, "theme": work.theme, "annual_cases": work.annual_cases,
             "members": list(work.members), "uptake": work.uptake, "system": system,
             "funding": funding}
 
 
-def read_groups(path: str | Path, *, max_mb: float = 20) -> list[dict[str, Any]]:
+def read_groups(path: str | Path, *, sheet: str | None = None,
+                max_mb: float = 20) -> list[dict[str, Any]]:
     """The groups list: dicts with group_id, theme, annual_cases, members (list), uptake
     (float or None), system (id or ""), funding (list of ids). Members are separated by
-    ';', '、', '，', ',' or a line break; funding ids likewise."""
+    ';', '、', '，', ',' or a line break; funding ids likewise. Group ids must differ without
+    regard to case (``g01`` and ``G01`` would share a folder on Windows and macOS). Every
+    problem of the file is raised in one error."""
     path = Path(path)
-    frame = read_table(path, max_mb=max_mb)
+    table = read_table(path, known=_GROUP_LOOKUP, required=GROUP_REQUIRED, sheet=sheet,
+                       max_mb=max_mb)
+    frame, problems = table.frame, table.problems
     if not len(frame.columns):
         raise fail("err.no_rows", value=path.name)
-    positions = find_columns(frame, _GROUP_LOOKUP, GROUP_REQUIRED, GROUP_COLUMNS)
-    if frame.empty:
+    positions = find_columns(table, _GROUP_LOOKUP, GROUP_REQUIRED, GROUP_COLUMNS)
+    if frame.empty and not problems:
         raise fail("err.no_rows", value=path.name)
     groups: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for row, cells, headers in records(frame, positions):
-        group = _group(row, cells, headers)
-        if group["group_id"] in seen:
-            raise fail("err.duplicate_group", row=row, attr="group_id",
-                        value=group["group_id"])
-        seen.add(group["group_id"])
-        groups.append(group)
+    seen: dict[str, str] = {}
+    if all(name in positions for name in GROUP_REQUIRED):
+        for row, cells, headers in records(frame, positions):
+            group = _group(row, cells, headers, problems)
+            if group is None:
+                continue
+            key = group["group_id"].casefold()
+            if key in seen:
+                same = seen[key] == group["group_id"]
+                problems.add(fail("err.duplicate_group" if same else "inputs.err_group_case",
+                                  row=row, attr="group_id", value=group["group_id"],
+                                  first=seen[key]))
+                continue
+            seen[key] = group["group_id"]
+            groups.append(group)
+    problems.check()
     return groups
 
 

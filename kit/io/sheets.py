@@ -4,8 +4,9 @@ Pure I/O: no Jupyter, no plotting. Every cell is read as text and goes through t
 (:class:`~kit.domain.model.Step`, :class:`~kit.domain.model.GroupWork`), which reads what real sheets contain
 (full-width digits, ``15分``, ``1,200件``, ``20%``). Enum cells may hold the Japanese or the
 English label, or the value itself. A problem raises :class:`~kit.exceptions.InputError` in
-Japanese and English naming the file, or the row as the spreadsheet numbers it (header row 1,
-first data row 2), the column header as written in the file and the value.
+Japanese and English naming the file, or the row as the spreadsheet numbers it, the column
+header as written in the file and the value. Where the table is in a sheet (header row,
+total rows, merged cells, formulas) is :mod:`kit.io.layout`.
 
 CSV is read as UTF-8 (with or without BOM) or CP932 and written as UTF-8 with a BOM, which
 Excel in Japan opens without mojibake. Text that Excel would run as a formula (starting with
@@ -22,7 +23,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +61,7 @@ def detail(key: str, extra: str = "") -> tuple[str, str]:
     return tuple(i18n.t(key, lang) + (f" ({extra})" if extra else "") for lang in i18n.LANGS)
 
 
-def row_error(exc: ValidationError, row: int, headers: dict[str, str]) -> InputError:
-    """The model's message for the first problem, naming the column as written, in a row."""
-    err = exc.errors(include_url=False)[0]
+def _row_message(err: dict, row: int, headers: dict[str, str]) -> InputError:
     loc = tuple(err.get("loc", ()))
     name = str(loc[0]) if loc else ""
     header = headers.get(name, name)
@@ -80,15 +79,31 @@ def row_error(exc: ValidationError, row: int, headers: dict[str, str]) -> InputE
                       value=err.get("input"), row=row)
 
 
-def build_row(kind: type[BaseModel], data: dict, row: int, headers: dict[str, str]) -> Any:
+def row_errors(exc: ValidationError, row: int, headers: dict[str, str]) -> list[InputError]:
+    """The model's message for every problem of a row, naming the column as written."""
+    return [_row_message(err, row, headers) for err in exc.errors(include_url=False)]
+
+
+def row_error(exc: ValidationError, row: int, headers: dict[str, str]) -> InputError:
+    """The model's message for the first problem, naming the column as written, in a row."""
+    return row_errors(exc, row, headers)[0]
+
+
+def build_row(kind: type[BaseModel], data: dict, row: int, headers: dict[str, str],
+              problems=None) -> Any:
+    """The row as a model; with ``problems``, every error is collected and None returned."""
     try:
         return kind.model_validate(data)
     except ValidationError as exc:
-        raise row_error(exc, row, headers) from None
+        if problems is None:
+            raise row_error(exc, row, headers) from None
+        for error in row_errors(exc, row, headers):
+            problems.add(error)
+        return None
 
 
 # --- reading ------------------------------------------------------------------------------
-def _check_file(path: Path, max_mb: float) -> str:
+def check_file(path: Path, max_mb: float) -> str:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise fail("err.file_type", value=path.name)
@@ -117,7 +132,7 @@ def _decode(data: bytes, name: str) -> str:
     return text
 
 
-def _csv_rows(path: Path) -> list[list[str]]:
+def csv_rows(path: Path) -> list[list[str]]:
     try:
         data = path.read_bytes()
     except OSError:
@@ -136,7 +151,7 @@ def _unquote(text: str) -> str:
     return text[1:] if FORMULA_RE.match(text) and text.startswith("'") else text
 
 
-def _load(path: Path, *, data_only: bool):
+def load_book(path: Path, *, data_only: bool):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -146,7 +161,7 @@ def _load(path: Path, *, data_only: bool):
                     detail=detail("detail.corrupt_xlsx")) from exc
 
 
-def _check_unzipped(path: Path, max_mb: float) -> None:
+def check_unzipped(path: Path, max_mb: float) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             total = sum(info.file_size for info in archive.infolist())
@@ -155,27 +170,6 @@ def _check_unzipped(path: Path, max_mb: float) -> None:
                     detail=detail("detail.corrupt_xlsx")) from None
     if total > UNZIPPED_FACTOR * max_mb * 1024 * 1024:
         raise fail("err.file_too_large", value=path.name, limit=max_mb)
-
-
-def _xlsx_rows(path: Path, max_mb: float) -> list[list[str]]:
-    """The first sheet's cells as text; formulas give their saved results."""
-    _check_unzipped(path, max_mb)
-    book = _load(path, data_only=False)
-    if not book.worksheets:
-        return []
-    sheet = book.worksheets[0]
-    merged = sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
-    if merged:
-        raise fail("err.merged_cells", value=path.name, cell=f"{sheet.title}!{merged[0]}")
-    formulas = [cell.coordinate for row in sheet.iter_rows() for cell in row
-                if cell.data_type == "f"]
-    if formulas:
-        sheet = _load(path, data_only=True).worksheets[0]
-        for coordinate in formulas:
-            if sheet[coordinate].value is None:
-                raise fail("err.formula_no_value", value=path.name,
-                            cell=f"{sheet.title}!{coordinate}")
-    return [[cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
 
 
 def _num_text(number: float) -> str:
@@ -197,55 +191,19 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _frame(rows: list[list[str]]) -> pd.DataFrame:
-    """Header = first non-blank row; blank-header columns and blank rows are dropped."""
-    numbered = [(n, row) for n, row in enumerate(rows, start=1) if any(row)]
-    if not numbered:
-        return pd.DataFrame(dtype=object)
-    head = numbered[0][1]
-    keep = [i for i, text in enumerate(head) if text]
-    headers = [unicodedata.normalize("NFKC", head[i]).strip() for i in keep]
-    index, body = [], []
-    for n, row in numbered[1:]:
-        cells = [row[i] if i < len(row) else "" for i in keep]
-        if any(cells):
-            index.append(n)
-            body.append(cells)
-    return pd.DataFrame(body, columns=headers, index=pd.Index(index, name="row", dtype=int),
-                        dtype=object)
-
-
-def read_table(path: str | Path, *, max_mb: float = 20) -> pd.DataFrame:
-    """A CSV or the first sheet of an .xlsx as a DataFrame of stripped strings.
+def read_table(path: str | Path, *, max_mb: float = 20, known: dict[str, str] | None = None,
+               sheet: str | None = None) -> pd.DataFrame:
+    """The table of a CSV or an .xlsx sheet as a DataFrame of stripped strings.
 
     Columns are the header cells (NFKC, stripped; duplicates kept as they are), the index is
-    the spreadsheet row number of each data row. Fully blank rows are dropped.
+    the spreadsheet row number of each data row. The header row, total rows and merged cells
+    are found as :mod:`kit.io.layout` says; a problem inside the sheet raises.
     """
-    path = Path(path)
-    suffix = _check_file(path, max_mb)
-    rows = _xlsx_rows(path, max_mb) if suffix == ".xlsx" else _csv_rows(path)
-    return _frame(rows)
+    from kit.io.layout import read_table as locate_table
 
-
-def find_columns(frame: pd.DataFrame, lookup: dict[str, str], required: Sequence[str],
-             names: dict[str, tuple[str, str]]) -> dict[str, int]:
-    """Model field -> position of its column; a field given twice or a missing one fails."""
-    headers = [str(h) for h in frame.columns]
-    found: dict[str, int] = {}
-    for pos, header in enumerate(headers):
-        name = lookup.get(header_key(header))
-        if name is None:
-            continue
-        if name in found:
-            first = headers[found[name]]
-            shown = header if first == header else f"{first} / {header}"
-            raise fail("err.duplicate_column", attr=name, field=shown)
-        found[name] = pos
-    for name in required:
-        if name not in found:
-            raise fail("err.missing_column", attr=name, field=names[name],
-                        value=", ".join(headers))
-    return found
+    table = locate_table(path, known=known, sheet=sheet, max_mb=max_mb)
+    table.problems.check()
+    return table.frame
 
 
 def records(frame: pd.DataFrame, positions: dict[str, int]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,19 +14,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from kit import i18n
 from kit.domain import model
+from kit.domain.checks import Check, step_warnings
 from kit.domain.model import Step
 from kit.domain.values import header_key
-from kit.io.sheets import (
-    SUFFIXES,
-    build_row,
-    fail,
-    find_columns,
-    lookup,
-    read_table,
-    records,
-    text_width,
-    write_csv,
-)
+from kit.io.layout import Table, find_columns, read_table
+from kit.io.sheets import SUFFIXES, build_row, fail, lookup, records, text_width, write_csv
 
 TEMPLATE_ROWS = 500         # rows that get the dropdown lists in a written sheet
 # (model field, catalogue column key), in sheet order
@@ -59,18 +52,53 @@ def _step_data(cells: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def read_steps(path: str | Path, *, max_mb: float = 20) -> list[Step]:
-    """The steps of a sheet, each validated by the model; see the module docstring."""
+@dataclass
+class StepsImport:
+    """What a steps sheet gave: the steps, and what the import should say about it."""
+
+    steps: list[Step]
+    table: Table
+    warnings: list[Check] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)      # the sheet row of each step
+
+    @property
+    def notes(self) -> list[tuple[str, str]]:
+        return self.table.notes
+
+    def messages(self, lang: str = "ja") -> list[str]:
+        """The notes (skipped total rows, unused columns) and the warnings, in ``lang``."""
+        pick = 1 if lang == "en" else 0
+        return [note[pick] for note in self.notes] + [
+            w.text(lang, row=self.rows[w.index]) for w in self.warnings]
+
+
+def read_steps_report(path: str | Path, *, sheet: str | None = None,
+                      max_mb: float = 20) -> StepsImport:
+    """The steps of a sheet with its notes and warnings; every problem raised in one error."""
     path = Path(path)
-    frame = read_table(path, max_mb=max_mb)
+    table = read_table(path, known=_STEP_LOOKUP, required=("name",), sheet=sheet,
+                       max_mb=max_mb)
+    frame, problems = table.frame, table.problems
     if not len(frame.columns):
         raise fail("err.empty_sheet", value=path.name)
     names = {name: i18n.both(f"col.{col}") for name, col in STEP_COLUMNS}
-    positions = find_columns(frame, _STEP_LOOKUP, ("name",), names)
-    if frame.empty:
+    positions = find_columns(table, _STEP_LOOKUP, ("name",), names)
+    if frame.empty and not problems:
         raise fail("err.empty_sheet", value=path.name)
-    return [build_row(Step, _step_data(cells), row, headers)
-            for row, cells, headers in records(frame, positions)]
+    steps, rows = [], []
+    if "name" in positions:
+        for row, cells, headers in records(frame, positions):
+            step = build_row(Step, _step_data(cells), row, headers, problems)
+            if step is not None:
+                steps.append(step)
+                rows.append(row)
+    problems.check()
+    return StepsImport(steps, table, step_warnings(steps), rows)
+
+
+def read_steps(path: str | Path, *, sheet: str | None = None, max_mb: float = 20) -> list[Step]:
+    """The steps of a sheet, each validated by the model; see the module docstring."""
+    return read_steps_report(path, sheet=sheet, max_mb=max_mb).steps
 
 
 def _step_headers(lang: str) -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import ipywidgets as W
 
+from kit.domain import checks
 from kit.domain.model import GroupWork, Step
 from kit.exceptions import InputError
 from kit.widgets.common import Editor, dropdown, esc, message_html, number_box
@@ -71,8 +72,15 @@ class AsIsEditor(Editor):
         self.upload.observe(self._on_upload, names="value")
         header = W.HBox([W.HTML(f"<b>{esc(self.t(k))}</b>",
                                 layout=W.Layout(width=w)) for k, w in _HEADER])
-        self.body.children = [W.HBox([self.cases, self.upload]), header] + \
+        self.todos = W.HTML()
+        self.body.children = [W.HBox([self.cases, self.upload]), self.todos, header] + \
             [r.widget for r in self.rows] + [self.add_button]
+
+    def show_figures(self, work: GroupWork):
+        m = super().show_figures(work)
+        if hasattr(self, "todos"):      # 年間件数 / steps missing: a visible to-do
+            self.todos.value = checks_html(checks.work_todos(work), self.lang)
+        return m
 
     def collect(self) -> GroupWork:
         old = {s.id: s.model_dump() for s in self.work.steps}
@@ -149,6 +157,12 @@ class AsIsEditor(Editor):
                 return
         self.apply(self.saved.model_copy(update={"steps": steps}), rebuild=True)
         self.status.value = message_html(self.t("ui.imported", count=len(steps)), "ok")
+        self.todos.value += checks_html(checks.step_warnings(steps), self.lang)
+
+
+def checks_html(found: list[checks.Check], lang: str) -> str:
+    """Warnings and to-dos under an editor (escaped), or '' when there are none."""
+    return "".join(message_html(c.text(lang), "warn") for c in found)
 
 
 _HEADER = (("ui.no", "2em"), ("head.step", "16em"), ("head.actor", "8em"),

@@ -11,7 +11,9 @@ from __future__ import annotations
 import ipywidgets as W
 
 from kit.documents.figures import Figures
+from kit.domain import checks
 from kit.domain.model import Actor, GroupWork, Step
+from kit.widgets.as_is import checks_html
 from kit.widgets.common import Editor, dropdown, esc, number_box
 
 FIELDS = ("action", "minutes_after", "phase", "uptake_dependent")
@@ -68,8 +70,9 @@ class ToBeEditor(Editor):
         header = W.HBox([W.HTML(f"<b>{esc(self.t(k))}</b>", layout=W.Layout(width=w))
                          for k, w in (("head.step", "24em"), ("head.action", "8em"),
                                       ("head.minutes_after", "7em"), ("head.phase", "10em"))])
+        self.warnings = W.HTML()
         self.body.children = [header] + [r.widget for r in self.rows] + \
-            [self.add_button, self.phases]
+            [self.add_button, self.warnings, self.phases]
 
     def collect(self) -> GroupWork:
         old = {s.id: s.model_dump() for s in self.work.steps}
@@ -84,6 +87,8 @@ class ToBeEditor(Editor):
 
     def show_figures(self, work: GroupWork):
         m = super().show_figures(work)
+        if hasattr(self, "warnings"):     # contradictions (維持 with other minutes, ...)
+            self.warnings.value = checks_html(checks.step_warnings(work.steps), self.lang)
         if hasattr(self, "phases"):
             fmt = Figures(self.lang)
             self.phases.value = "".join(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from pathlib import Path
 
 from kit import i18n
 from kit.domain.model import Assumptions, Costs, GroupWork, Session
-from kit.exceptions import InputError
+from kit.exceptions import InputError, StoreError
 from kit.io import store
 from kit.io.catalogue import load_funding, load_systems
 from kit.io.groups import read_groups
@@ -66,11 +67,32 @@ def load_assumptions(file: str | Path | None) -> tuple[dict, Assumptions]:
     return fields, Assumptions.parse(data.get("assumptions", {}), where="assumptions")
 
 
+def default_name(lang: str | None = None, date: str | None = None) -> str:
+    """The session's name when none is given: 「業務改革ワークショップ 2024年5月1日」, never
+    the folder's name."""
+    date = date or _dt.date.today().isoformat()
+    return i18n.t("inputs.default_session_name", lang, date=i18n.fmt_date(date, lang))
+
+
+def check_new_folder(session_dir: str | Path) -> None:
+    """A folder that already holds a session is never overwritten; it gets its own message."""
+    folder = Path(session_dir)
+    if (folder / "session.yaml").exists() or (folder / "groups").exists():
+        raise StoreError(*i18n.both("inputs.err_session_exists", value=str(folder)))
+
+
+def _session(session_dir, fields: dict, name, lang, **extra) -> Session:
+    lang = lang or fields.get("lang", "ja")
+    name = name or fields.get("name") or default_name(lang, fields.get("date"))
+    return Session.parse({**fields, "name": name, "lang": lang, **extra})
+
+
 def new_session(session_dir: str | Path, groups_file: str | Path, *, name: str | None = None,
                 lang: str | None = None, labour_cost_yen: float | None = None,
                 settings_file=None, systems_file=None, funding_file=None,
                 steps_dir=None) -> Session:
     """A session from a groups list (the notebooks: :mod:`kit.render.notebooks`)."""
+    check_new_folder(session_dir)
     fields, assumptions = load_assumptions(settings_file)
     if labour_cost_yen is not None:
         assumptions = Assumptions.parse({**assumptions.model_dump(),
@@ -79,39 +101,52 @@ def new_session(session_dir: str | Path, groups_file: str | Path, *, name: str |
                         steps_dir=steps_dir)
     systems = list(load_systems(systems_file).values()) if systems_file else []
     funding = list(load_funding(funding_file).values()) if funding_file else []
-    session = Session.parse({**fields, "name": name or fields.get("name") or
-                             Path(session_dir).name, "lang": lang or fields.get("lang", "ja"),
-                             "assumptions": assumptions.model_dump(),
-                             "systems": [o.model_dump() for o in systems],
-                             "funding_sources": [f.model_dump() for f in funding],
-                             "groups": [w.group_id for w in works]})
+    session = _session(session_dir, fields, name, lang,
+                       assumptions=assumptions.model_dump(),
+                       systems=[o.model_dump() for o in systems],
+                       funding_sources=[f.model_dump() for f in funding],
+                       groups=[w.group_id for w in works])
     store.create_session(session_dir, session, works)
     return session
 
 
 # --- from the staff survey ------------------------------------------------------------
+def plan_from_survey(survey_file: str | Path, *, group_size: int = 4, seed: int = 0,
+                     mix: str = "mixed", top_sections: int = 5, max_groups: int = 12,
+                     assign_file=None):
+    """Survey → participants → groups (→ the facilitator's edited roster or assignments)."""
+    from kit.domain.grouping import apply_assignments, form_groups
+    from kit.domain.survey import analyse
+    from kit.io.survey import load_survey
+
+    survey = load_survey(survey_file)
+    themes = list(analyse(survey).candidates["theme"])
+    plan = form_groups(survey, group_size=group_size, mix=mix, top_sections=top_sections,
+                       max_groups=max_groups, seed=seed, fallback_themes=themes)
+    if assign_file:
+        plan = apply_assignments(plan, survey, read_table(assign_file))
+    return plan
+
+
 def new_session_from_survey(session_dir: str | Path, survey_file: str | Path, *,
                             group_size: int = 4, seed: int = 0, mix: str = "mixed",
                             top_sections: int = 5, max_groups: int = 12, assign_file=None,
                             name: str | None = None, lang: str | None = None,
                             settings_file=None, plan=None) -> Session:
-    """Survey → participants → groups (→ manual assignments) → session (the notebooks: :mod:`kit.render.notebooks`)."""
-    from kit.domain.grouping import apply_assignments, form_groups
-    from kit.domain.survey import analyse
-    from kit.io.survey import load_survey
+    """Survey → groups → session, and the roster saved beside the session folder
+    (:func:`kit.io.roster.roster_path`) for the facilitator to edit and feed back with
+    ``assign_file``. The notebooks: :mod:`kit.render.notebooks`."""
+    from kit.io.roster import roster_path, write_roster
 
+    check_new_folder(session_dir)
     if plan is None:
-        survey = load_survey(survey_file)
-        themes = list(analyse(survey).candidates["theme"])
-        plan = form_groups(survey, group_size=group_size, mix=mix, top_sections=top_sections,
-                           max_groups=max_groups, seed=seed, fallback_themes=themes)
-        if assign_file:
-            plan = apply_assignments(plan, survey, read_table(assign_file))
+        plan = plan_from_survey(survey_file, group_size=group_size, seed=seed, mix=mix,
+                                top_sections=top_sections, max_groups=max_groups,
+                                assign_file=assign_file)
     fields, assumptions = load_assumptions(settings_file)
     works = plan.works()
-    session = Session.parse({**fields, "name": name or fields.get("name") or
-                             Path(session_dir).name, "lang": lang or fields.get("lang", "ja"),
-                             "assumptions": assumptions.model_dump(),
-                             "groups": [w.group_id for w in works]})
+    session = _session(session_dir, fields, name, lang, assumptions=assumptions.model_dump(),
+                       groups=[w.group_id for w in works])
     store.create_session(session_dir, session, works)
+    write_roster(plan.roster(), roster_path(session_dir), session.lang)
     return session
