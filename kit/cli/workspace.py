@@ -10,21 +10,35 @@ from kit.domain import impact
 from kit.io import store
 
 
+def _is_bpmn(file: str) -> bool:
+    return file.lower().endswith((".bpmn", ".bpmn20.xml"))
+
+
 def cmd_steps_import(args) -> int:
+    from kit.io.bpmn import read_bpmn
     from kit.io.steps import read_steps
 
     work = store.load_work(args.dir, args.group)
-    steps = read_steps(args.file)            # everything validated before anything is saved
+    # everything validated before anything is saved
+    steps = read_bpmn(args.file, work.steps) if _is_bpmn(args.file) else read_steps(args.file)
     saved = store.save_work(args.dir, work.model_copy(update={"steps": steps}))
     say(f"{args.group}: {len(steps)} steps imported (revision {saved.revision})")
     return 0
 
 
 def cmd_steps_export(args) -> int:
+    from kit.io.bpmn import write_bpmn
     from kit.io.steps import write_steps
 
     work = store.load_work(args.dir, args.group)
-    write_steps(work.steps, args.file, lang=args.lang or cli_lang())
+    lang = args.lang or cli_lang()
+    if _is_bpmn(args.file):
+        view = "tobe" if args.to_be else "asis"
+        count = write_bpmn(work, args.file, view=view, lang=lang)
+        say(i18n.t("deploy.bpmn_written", lang, group=args.group, path=args.file,
+                   count=count, view=i18n.t(f"deploy.{view}", lang)))
+        return 0
+    write_steps(work.steps, args.file, lang=lang)
     say(f"{args.group}: {len(work.steps)} steps -> {args.file}")
     return 0
 
@@ -56,8 +70,6 @@ def cmd_restore(args) -> int:
     return 0
 
 
-
-
 def register(sub) -> None:
     st = sub.add_parser("steps", help="import/export a group's steps sheet").add_subparsers(
         dest="sub", required=True)
@@ -68,6 +80,9 @@ def register(sub) -> None:
         c.add_argument("file")
         c.add_argument("--lang", choices=i18n.LANGS, default=None)
         c.set_defaults(func=func)
+        if name == "export":
+            c.add_argument("--to-be", action="store_true",
+                           help="BPMN: the redesigned process (eliminated steps left out)")
 
     im = sub.add_parser("impact", help="print a group's impact figures")
     im.add_argument("dir")
