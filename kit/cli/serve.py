@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kit import i18n
 from kit.cli.common import cli_lang, say
 
@@ -39,6 +41,15 @@ def cmd_hub(args) -> int:
     from kit.serve import hub
 
     lang = cli_lang()
+    if args.sub == "roster":
+        names = hub.roster(args.dir, args.members)
+        text = hub.roster_json(args.session_path or Path(args.dir).resolve(), names)
+        if args.out:
+            Path(args.out).write_text(text + "\n", encoding="utf-8")
+            say(i18n.t("deploy.roster_written", lang, path=args.out, count=len(names)))
+        else:
+            say(text)
+        return 0
     if args.sub == "stop":
         stopped = hub.stop(args.dir)
         say(i18n.t("hub.stopped" if stopped else "hub.not_running", lang, session=args.dir))
@@ -94,6 +105,14 @@ def register(sub) -> None:
     hs.add_argument("--idle-minutes", type=int, default=120, help="idle culling (>= 15)")
     hs.add_argument("--prestart", action="store_true", help="start every member's server now")
     hs.set_defaults(func=cmd_hub)
+    hr = hb.add_parser("roster", help="the logins as roster.json (for Kubernetes, see "
+                       "deploy/kubernetes)")
+    hr.add_argument("dir")
+    hr.add_argument("--members", type=int, default=None)
+    hr.add_argument("--session-path", default=None,
+                    help="where the servers see the session (Kubernetes: /srv/session)")
+    hr.add_argument("--out", default=None, help="write to this file (default: print)")
+    hr.set_defaults(func=cmd_hub)
     hp = hb.add_parser("stop", help="stop the hub, the proxy and every member's server")
     hp.add_argument("dir")
     hp.set_defaults(func=cmd_hub)

@@ -78,6 +78,13 @@ def roster(session_dir: str | Path, members: int | None = None) -> dict[str, str
     return names
 
 
+def roster_json(session_path: str | Path, names: dict[str, str]) -> str:
+    """The roster file the hub configuration reads (local: SESSION/.hub; Kubernetes: a
+    ConfigMap), ``session_path`` being where the hub's servers see the session."""
+    return json.dumps({"session": str(session_path), "admin": ADMIN, "members": names},
+                      ensure_ascii=False, indent=1)
+
+
 def roster_lines(members: dict[str, str]) -> list[str]:
     by_group: dict[str, list[str]] = {}
     for name, group in members.items():
@@ -168,9 +175,7 @@ def start(session_dir: str | Path, *, ip: str = "127.0.0.1", port: int = 8000,
     notebooks.prepare_room(session_dir, meta.groups, meta.lang, OVERVIEW)
     folder = state_dir(session_dir)
     folder.mkdir(mode=0o700, exist_ok=True)
-    (folder / "roster.json").write_text(json.dumps(
-        {"session": str(session_dir), "admin": ADMIN, "members": names},
-        ensure_ascii=False, indent=1), encoding="utf-8")
+    (folder / "roster.json").write_text(roster_json(session_dir, names), encoding="utf-8")
     state = {"ip": ip, "port": int(port), "password": password,
              "admin_password": secrets.token_urlsafe(32), "api_token": secrets.token_hex(32),
              "idle_min": max(15, int(idle_min)), "runtime": f"/tmp/kit-hub-{os.getuid()}-{port}",
