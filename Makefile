@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # JupyterHub's proxy (configurable-http-proxy, npm), installed locally into hub/node_modules
 HUB_PROXY := hub/node_modules/.bin/configurable-http-proxy
+# the BPMN checkers (bpmn-moddle, bpmnlint; npm), installed locally into tests/bpmn/node_modules
+BPMN_TOOLS := tests/bpmn/node_modules/.package-lock.json
 
 .PHONY: demo test setup sysdeps lint bench clean
 
@@ -21,7 +23,12 @@ $(HUB_PROXY): hub/package.json hub/package-lock.json
 	npm ci --prefix hub --no-audit --no-fund --loglevel=error
 	touch $(HUB_PROXY)
 
-setup: $(STAMP) $(HUB_PROXY)
+$(BPMN_TOOLS): tests/bpmn/package.json tests/bpmn/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "the BPMN tests need Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	npm ci --prefix tests/bpmn --no-audit --no-fund --loglevel=error
+	touch $(BPMN_TOOLS)
+
+setup: $(STAMP) $(HUB_PROXY) $(BPMN_TOOLS)
 
 demo: $(STAMP)          # the demo needs no JupyterHub proxy, so no Node.js either
 	$(BIN)/kit demo --out demo_out

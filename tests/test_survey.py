@@ -148,4 +148,5 @@ def test_kit_survey_renders_offline_report(tmp_path, small):
     assert "<script" not in html and "<link" not in html
     assert not re.search(r"https?://", html.replace("http://www.w3.org", ""))
     assert "職員アンケート分析" in html and "SurveyReport" not in html
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["survey_report.html"]
     assert main(["survey", str(tmp_path / "missing.csv"), "--out", str(tmp_path)]) == 2

@@ -15,21 +15,15 @@ from matplotlib.patches import FancyBboxPatch, Patch
 
 from kit import i18n
 from kit.charts import style as charts_style
-from kit.domain.model import Action, Actor, Assumptions, GroupWork, ValueClass
+from kit.domain.flow_layout import flow_layout
+from kit.domain.model import Action, Assumptions, GroupWork, ValueClass
 
-LANES = (Actor.resident, Actor.counter, Actor.back_office, Actor.approver, Actor.system,
-         Actor.external)
 VALUE_COLOURS = {ValueClass.value_adding: "#009E73", ValueClass.necessary: "#56B4E9",
                  ValueClass.waste: "#E69F00"}
 ROW_IN = 0.42
 HEAD_IN = 0.55
 FOOT_IN = 0.45
 FONT = 7.5
-
-
-def _lane_keys(work: GroupWork) -> list[Actor]:
-    present = {s.actor for s in work.steps}
-    return [a for a in LANES if a in present]
 
 
 def _columns(lane_in: float) -> int:
@@ -46,8 +40,8 @@ def signature(work: GroupWork, view: str = "asis") -> tuple:
 def swimlane(work: GroupWork, assumptions: Assumptions, lang: str = "ja",
              view: str = "asis") -> Figure:
     lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
-    steps = [s for s in work.steps if view == "tobe" or not s.is_new]
-    lanes = _lane_keys(work)
+    layout = flow_layout(work, view)                 # lanes and order, as in the BPMN export
+    steps, lanes = layout.steps, layout.lanes
     key = "chart.flow_tobe" if view == "tobe" else "chart.flow_asis"
     height = HEAD_IN + max(len(steps), 1) * ROW_IN + FOOT_IN
     with charts_style.style_context():
@@ -67,14 +61,13 @@ def swimlane(work: GroupWork, assumptions: Assumptions, lang: str = "ja",
             ax.axvspan(j - 0.5, j + 0.5, color="#f2f5f8" if j % 2 == 0 else "#ffffff", zorder=0)
             ax.text(j, -0.75, i18n.label("actor", actor, lang), ha="center", va="center",
                     fontsize=charts_style.TEXT_SIZE, fontweight="normal")
-        column = {a: j for j, a in enumerate(lanes)}
+        column = layout.lane_of
         for i, step in enumerate(steps):
-            _draw_step(ax, step, column[step.actor], i, lane_in, lang, view)
-            if i + 1 < n:
-                ax.annotate("", xy=(column[steps[i + 1].actor], i + 1 - 0.3),
-                            xytext=(column[step.actor], i + 0.3),
-                            arrowprops={"arrowstyle": "->", "color": "#555555", "lw": 0.8,
-                                        "shrinkA": 0, "shrinkB": 0})
+            _draw_step(ax, step, column[i], i, lane_in, lang, view)
+        for i, k in layout.edges:
+            ax.annotate("", xy=(column[k], k - 0.3), xytext=(column[i], i + 0.3),
+                        arrowprops={"arrowstyle": "->", "color": "#555555", "lw": 0.8,
+                                    "shrinkA": 0, "shrinkB": 0})
         handles = [Patch(facecolor=c, edgecolor="#333333", label=i18n.label("value", v, lang))
                    for v, c in VALUE_COLOURS.items()]
         fig.legend(handles=handles, loc="lower center", ncols=len(handles), frameon=False,

@@ -11,6 +11,7 @@ import sys
 
 from kit import i18n
 from kit.cli import serve, workflow, workspace
+from kit.cli.common import safe_console
 from kit.exceptions import ConflictError, InputError, KitError, StoreError
 
 # each module adds its subcommands with ``register(subparsers)``
@@ -35,6 +36,7 @@ def _check_argv(argv: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    safe_console()
     try:
         _check_argv(argv)
     except InputError as exc:

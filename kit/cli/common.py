@@ -15,3 +15,15 @@ def cli_lang() -> str:
 
 def say(text: object) -> None:
     print(text, flush=True)
+
+
+def safe_console() -> None:
+    """Never crash on a character the console cannot show (a Windows console in CP932 and
+    a name with, say, an emoji): it is printed as ``?`` instead."""
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError, OSError):       # not a text stream we can change
+            pass

@@ -2,40 +2,54 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kit import i18n
 from kit.cli.common import cli_lang, say
 
 
+def _stopping() -> None:
+    say(i18n.t("deploy.server_stopping", cli_lang()))
+
+
 def cmd_app(args) -> int:
-    import secrets
-
     from kit.render import notebooks
-    from kit.serve import app
+    from kit.serve import access, app
 
+    token = access.checked_secret(args.ip, args.token)      # before anything is written
     notebook = notebooks.prepare_notebook(args.dir, args.group, args.notebook, lang=args.lang or "")
-    token = args.token or secrets.token_hex(16)
-    say(f"http://127.0.0.1:{args.port}/?token={token}")
-    return app.serve(app.voila_command(notebook, args.port, token))
+    url = f"http://{access.browser_host(args.ip)}:{args.port}/?token={token}"
+    say(i18n.t("deploy.app_url", cli_lang(), url=url))
+    return app.serve(app.voila_command(notebook, args.port, token, ip=args.ip),
+                     on_stop=_stopping)
 
 
 def cmd_lab(args) -> int:
-    import subprocess
-
-    from kit.serve.lab import lab_argv
+    from kit.serve import process
+    from kit.serve.lab import lab_argv, lab_url
 
     argv = lab_argv(args.dir, ip=args.ip, port=args.port, token=args.token)
-    token = argv[6].split("=", 1)[1]
-    say(f"http://{args.ip}:{args.port}/lab?token={token}")
+    token = next(a for a in argv if a.startswith("--IdentityProvider.token=")).split("=", 1)[1]
+    say(lab_url(args.ip, args.port, token))
     if args.dry_run:
         say(" ".join(argv))
         return 0
-    return subprocess.call(argv)
+    return process.run_foreground(argv, on_stop=_stopping)
 
 
 def cmd_hub(args) -> int:
     from kit.serve import hub
 
     lang = cli_lang()
+    if args.sub == "roster":
+        names = hub.roster(args.dir, args.members)
+        text = hub.roster_json(args.session_path or Path(args.dir).resolve(), names)
+        if args.out:
+            Path(args.out).write_text(text + "\n", encoding="utf-8")
+            say(i18n.t("deploy.roster_written", lang, path=args.out, count=len(names)))
+        else:
+            say(text)
+        return 0
     if args.sub == "stop":
         stopped = hub.stop(args.dir)
         say(i18n.t("hub.stopped" if stopped else "hub.not_running", lang, session=args.dir))
@@ -55,22 +69,23 @@ def cmd_hub(args) -> int:
     return 0
 
 
-
-
 def register(sub) -> None:
     ap = sub.add_parser("app", help="serve a group's notebook with Voila (no code) on 127.0.0.1")
     ap.add_argument("dir")
     ap.add_argument("group")
     ap.add_argument("notebook", help="e.g. 01_as_is")
+    ap.add_argument("--ip", default="127.0.0.1", help="bind address (default 127.0.0.1; "
+                    "any other needs --token of 32+ characters)")
     ap.add_argument("--port", type=int, default=8866)
-    ap.add_argument("--token", default=None)
+    ap.add_argument("--token", default=None, help="default: a new random token")
     ap.add_argument("--lang", choices=i18n.LANGS, default=None)
     ap.set_defaults(func=cmd_app)
 
 
     lb = sub.add_parser("lab", help="JupyterLab on a session folder (127.0.0.1 + token)")
     lb.add_argument("dir")
-    lb.add_argument("--ip", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    lb.add_argument("--ip", default="127.0.0.1", help="bind address (default 127.0.0.1; "
+                    "any other needs --token of 32+ characters)")
     lb.add_argument("--port", type=int, default=8888)
     lb.add_argument("--token", default=None, help="default: a new random token")
     lb.add_argument("--dry-run", action="store_true", help="print the command, do not start")
@@ -80,7 +95,8 @@ def register(sub) -> None:
         dest="sub", required=True)
     hs = hb.add_parser("start", help="start hub + proxy in the background, print URL and roster")
     hs.add_argument("dir")
-    hs.add_argument("--ip", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    hs.add_argument("--ip", default="127.0.0.1", help="bind address (default 127.0.0.1; "
+                    "any other needs --password)")
     hs.add_argument("--port", type=int, default=8000)
     hs.add_argument("--password", default=None, help="shared workshop password (>= 8 chars; "
                     "default: a new random one)")
@@ -89,6 +105,14 @@ def register(sub) -> None:
     hs.add_argument("--idle-minutes", type=int, default=120, help="idle culling (>= 15)")
     hs.add_argument("--prestart", action="store_true", help="start every member's server now")
     hs.set_defaults(func=cmd_hub)
+    hr = hb.add_parser("roster", help="the logins as roster.json (for Kubernetes, see "
+                       "deploy/kubernetes)")
+    hr.add_argument("dir")
+    hr.add_argument("--members", type=int, default=None)
+    hr.add_argument("--session-path", default=None,
+                    help="where the servers see the session (Kubernetes: /srv/session)")
+    hr.add_argument("--out", default=None, help="write to this file (default: print)")
+    hr.set_defaults(func=cmd_hub)
     hp = hb.add_parser("stop", help="stop the hub, the proxy and every member's server")
     hp.add_argument("dir")
     hp.set_defaults(func=cmd_hub)

@@ -10,26 +10,43 @@ from kit.domain import impact
 from kit.io import store
 
 
+def _is_bpmn(file: str) -> bool:
+    return file.lower().endswith((".bpmn", ".bpmn20.xml"))
+
+
 def cmd_steps_import(args) -> int:
+    from kit.io.bpmn import read_bpmn
     from kit.io.steps import read_steps_report
 
     lang = args.lang or cli_lang()
     work = store.load_work(args.dir, args.group)
-    # every problem of the sheet in one error, before anything is saved
-    found = read_steps_report(args.file, sheet=args.sheet)
-    saved = store.save_work(args.dir, work.model_copy(update={"steps": found.steps}))
-    say(i18n.t("inputs.imported", lang, group=args.group, count=len(found.steps),
+    if _is_bpmn(args.file):
+        steps, messages = read_bpmn(args.file, work.steps), []    # validated before saving
+    else:
+        # every problem of the sheet in one error, before anything is saved
+        found = read_steps_report(args.file, sheet=args.sheet)
+        steps, messages = found.steps, found.messages(lang)
+    saved = store.save_work(args.dir, work.model_copy(update={"steps": steps}))
+    say(i18n.t("inputs.imported", lang, group=args.group, count=len(steps),
                revision=saved.revision))
-    for line in found.messages(lang):
+    for line in messages:
         say(f"  - {line}")
     return 0
 
 
 def cmd_steps_export(args) -> int:
+    from kit.io.bpmn import write_bpmn
     from kit.io.steps import write_steps
 
     work = store.load_work(args.dir, args.group)
-    write_steps(work.steps, args.file, lang=args.lang or cli_lang())
+    lang = args.lang or cli_lang()
+    if _is_bpmn(args.file):
+        view = "tobe" if args.to_be else "asis"
+        count = write_bpmn(work, args.file, view=view, lang=lang)
+        say(i18n.t("deploy.bpmn_written", lang, group=args.group, path=args.file,
+                   count=count, view=i18n.t(f"deploy.{view}", lang)))
+        return 0
+    write_steps(work.steps, args.file, lang=lang)
     say(f"{args.group}: {len(work.steps)} steps -> {args.file}")
     return 0
 
@@ -61,8 +78,6 @@ def cmd_restore(args) -> int:
     return 0
 
 
-
-
 def register(sub) -> None:
     st = sub.add_parser("steps", help="import/export a group's steps sheet").add_subparsers(
         dest="sub", required=True)
@@ -76,6 +91,9 @@ def register(sub) -> None:
             c.add_argument("--sheet", default=None,
                            help="sheet name (default: the first sheet with the headers)")
         c.set_defaults(func=func)
+        if name == "export":
+            c.add_argument("--to-be", action="store_true",
+                           help="BPMN: the redesigned process (eliminated steps left out)")
 
     im = sub.add_parser("impact", help="print a group's impact figures")
     im.add_argument("dir")

@@ -61,7 +61,8 @@ def atomic_write(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        os.fchmod(fd, 0o666 & ~_UMASK)     # mkstemp makes 0600; keep files readable
+        if hasattr(os, "fchmod"):          # not on Windows before Python 3.13 (no modes there)
+            os.fchmod(fd, 0o666 & ~_UMASK)     # mkstemp makes 0600; keep files readable
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -7,6 +7,10 @@ from one group to the next. A failed notebook restarts the kernel. The worker sh
 kernel down when it exits (a multiprocessing finaliser; ipykernel also exits by itself when
 its parent dies).
 
+Transport: ZeroMQ's ``ipc`` (Unix sockets, no ports to collide between workers) where the
+operating system has it, else ``tcp`` on 127.0.0.1 (Windows). ``KIT_KERNEL_TRANSPORT=tcp``
+(or ``ipc``) forces one.
+
 Registered with papermill as ``kit_warm``; parameterisation, cell bookkeeping and errors
 are papermill's own (``PapermillNotebookClient``).
 """
@@ -26,21 +30,38 @@ from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
 ENGINE_NAME = "kit_warm"
+TRANSPORT_ENV = "KIT_KERNEL_TRANSPORT"
 _KERNELS: dict[str, object] = {}
 
 
-def _kernel(kernel_name: str):
+def transport() -> str:
+    """``ipc`` where ZeroMQ has Unix sockets (not Windows), else ``tcp``; the env var wins."""
+    forced = os.environ.get(TRANSPORT_ENV, "").strip().lower()
+    if forced in ("ipc", "tcp"):
+        return forced
+    import zmq
+
+    return "ipc" if os.name != "nt" and zmq.has("ipc") else "tcp"
+
+
+def _new_manager(kernel_name: str):
     from jupyter_client.manager import AsyncKernelManager
 
+    if transport() == "tcp":         # random free ports on loopback (jupyter_client picks)
+        return AsyncKernelManager(kernel_name=kernel_name, transport="tcp", ip="127.0.0.1")
+    # local sockets, one path per worker process: no TCP ports to collide between workers
+    runtime = Path(jupyter_runtime_dir())
+    runtime.mkdir(parents=True, exist_ok=True)
+    return AsyncKernelManager(kernel_name=kernel_name, transport="ipc",
+                              ip=str(runtime / f"kit-{os.getpid()}-{uuid.uuid4().hex[:6]}"))
+
+
+def _kernel(kernel_name: str):
     key = (os.getpid(), kernel_name)     # a forked worker never uses its parent's kernel
     km = _KERNELS.get(key)
     if km is not None and run_sync(km.is_alive)():
         return km
-    # local sockets, one path per worker process: no TCP ports to collide between workers
-    runtime = Path(jupyter_runtime_dir())
-    runtime.mkdir(parents=True, exist_ok=True)
-    km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc",
-                            ip=str(runtime / f"kit-{os.getpid()}-{uuid.uuid4().hex[:6]}"))
+    km = _new_manager(kernel_name)
     run_sync(km.start_kernel)(extra_arguments=["--HistoryManager.enabled=False"])
     _KERNELS[key] = km
     multiprocessing.util.Finalize(None, shutdown, exitpriority=10)

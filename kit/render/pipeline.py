@@ -135,8 +135,11 @@ def render_survey(survey_file: str | Path, out_dir: str | Path, lang: str = "ja"
     """Render the pre-workshop survey report to ``out_dir/survey_report.html``."""
     params = {"survey_file": str(Path(survey_file).resolve()), "lang": lang}
     out_file = Path(out_dir).resolve() / "survey_report.html"
-    return render_notebook(SURVEY_TEMPLATE, params, out_file, lang=lang,
-                           title=i18n.t("survey.title", lang), group="survey")
+    try:
+        return render_notebook(SURVEY_TEMPLATE, params, out_file, lang=lang,
+                               title=i18n.t("survey.title", lang), group="survey")
+    finally:
+        _remove_if_empty(out_file.parent / "_failed")
 
 
 def _render_one(session_dir: str, group: str, out_dir: str, lang: str | None) -> RenderResult:
@@ -193,10 +196,16 @@ def render_session(session_dir: str | Path, out_dir: str | Path, *, jobs: int | 
                     results[g] = RenderResult(g, None, ja, en)
                 bar.update(1)
     bar.close()
-    failed_dir = out_dir / "_failed"
-    if failed_dir.is_dir() and not any(failed_dir.iterdir()):
-        failed_dir.rmdir()
+    _remove_if_empty(out_dir / "_failed")
     return [results[g] for g in groups]
+
+
+def _remove_if_empty(folder: Path) -> None:
+    """No empty ``_failed/`` is left behind (called when no other worker may still write)."""
+    try:
+        folder.rmdir()
+    except OSError:             # not empty, or already gone
+        pass
 
 
 def _progress(total: int, enabled: bool):

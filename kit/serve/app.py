@@ -2,18 +2,18 @@
 
 ``prepare_notebook`` copies a workshop notebook into the group's folder with its parameters
 filled in (papermill, prepare-only: nothing is executed), so a member opens the group's own
-copy. ``voila_command`` builds the server command, always bound to
-127.0.0.1; Voilà never shows code (``strip_sources``) nor tracebacks.
+copy. ``voila_command`` builds the server command, bound to 127.0.0.1 unless told otherwise
+(the rule of :mod:`kit.serve.access`); Voilà never shows code (``strip_sources``) nor
+tracebacks. ``serve`` runs it until Ctrl+C or SIGTERM and then stops it with its kernels.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 from kit import resources
+from kit.serve import process
 
 VOILA_TEMPLATE = "bpr_app"
 VOILA_SHARE = resources.module_dir(__file__) / "voila_share"   # .../voila/templates
@@ -29,17 +29,15 @@ def voila_env(env: dict | None = None) -> dict:
     return env
 
 
-def voila_command(notebook: Path, port: int = 8866, token: str = "") -> list[str]:
-    voila = shutil.which("voila", path=str(Path(sys.executable).parent)) or "voila"
-    return [voila, str(notebook), "--no-browser", "--Voila.ip=127.0.0.1",
+def voila_command(notebook: Path, port: int = 8866, token: str = "",
+                  ip: str = "127.0.0.1") -> list[str]:
+    """The Voilà server command (``python -m voila``: works where no script is on PATH)."""
+    return [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--Voila.ip={ip}",
             f"--template={VOILA_TEMPLATE}",
             f"--Voila.port={port}", f"--Voila.token={token}", "--strip_sources=True",
             "--show_tracebacks=False", f"--Voila.root_dir={notebook.parent}"]
 
 
-def serve(command: list[str]) -> int:
-    """Run a server in the foreground until Ctrl+C."""
-    try:
-        return subprocess.call(command, env=voila_env())
-    except KeyboardInterrupt:
-        return 0
+def serve(command: list[str], on_stop=None) -> int:
+    """Run the server in the foreground until Ctrl+C or SIGTERM, then stop it and its kernels."""
+    return process.run_foreground(command, env=voila_env(), on_stop=on_stop)

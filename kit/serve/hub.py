@@ -30,6 +30,7 @@ from kit import i18n, resources
 from kit.exceptions import InputError, KitError
 from kit.io import store
 from kit.render import notebooks
+from kit.serve import access
 
 CONFIG = resources.module_dir(__file__) / "jupyterhub_config.py"
 # configurable-http-proxy (npm): `make setup` installs it into hub/node_modules of a checkout;
@@ -75,6 +76,13 @@ def roster(session_dir: str | Path, members: int | None = None) -> dict[str, str
                                  field="group_id", value=group)
             names[name] = group
     return names
+
+
+def roster_json(session_path: str | Path, names: dict[str, str]) -> str:
+    """The roster file the hub configuration reads (local: SESSION/.hub; Kubernetes: a
+    ConfigMap), ``session_path`` being where the hub's servers see the session."""
+    return json.dumps({"session": str(session_path), "admin": ADMIN, "members": names},
+                      ensure_ascii=False, indent=1)
 
 
 def roster_lines(members: dict[str, str]) -> list[str]:
@@ -129,16 +137,16 @@ def new_password(length: int = 10) -> str:
     return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
 
 
+# the shared password: generated on loopback, given explicitly (8+ characters) for a room
+PASSWORD_RULE = access.SecretRule("--password", 8, 8, new_password)
+
+
 # --- start -------------------------------------------------------------------------------
-def _check_start(session_dir: Path, password: str) -> None:
+def _check_start(session_dir: Path) -> None:
     store.load_session(session_dir)
     state = read_state(session_dir)
     if state and alive(state.get("pid")):
         raise HubError(*i18n.both("hub.running", url=state["url"]))
-    if len(password) < 8:
-        raise InputError(*i18n.both("err.invalid", field="--password",
-                                    value="*" * len(password), detail="min 8"),
-                         field="password", value="")
     if not PROXY.exists():
         raise HubError(*i18n.both("hub.no_proxy", path=PROXY))
 
@@ -160,20 +168,18 @@ def start(session_dir: str | Path, *, ip: str = "127.0.0.1", port: int = 8000,
           timeout: float = 90) -> dict:
     """Start the proxy and the hub in the background; return the state (URL, passwords)."""
     session_dir = Path(session_dir).resolve()
-    password = password or new_password()
-    _check_start(session_dir, password)
+    password = access.checked_secret(ip, password, PASSWORD_RULE)   # the rule of lab and app
+    _check_start(session_dir)
     meta = store.load_session(session_dir)
     names = roster(session_dir, members)
     notebooks.prepare_room(session_dir, meta.groups, meta.lang, OVERVIEW)
     folder = state_dir(session_dir)
     folder.mkdir(mode=0o700, exist_ok=True)
-    (folder / "roster.json").write_text(json.dumps(
-        {"session": str(session_dir), "admin": ADMIN, "members": names},
-        ensure_ascii=False, indent=1), encoding="utf-8")
+    (folder / "roster.json").write_text(roster_json(session_dir, names), encoding="utf-8")
     state = {"ip": ip, "port": int(port), "password": password,
              "admin_password": secrets.token_urlsafe(32), "api_token": secrets.token_hex(32),
              "idle_min": max(15, int(idle_min)), "runtime": f"/tmp/kit-hub-{os.getuid()}-{port}",
-             "url": f"http://{'127.0.0.1' if ip in ('0.0.0.0', '') else ip}:{port}",
+             "url": f"http://{access.browser_host(ip)}:{port}",
              "members": names, "admin": ADMIN, "log": str(folder / "hub.log"),
              "started_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds")}
     log = open(folder / "hub.log", "ab")  # noqa: SIM115 - handed to the child process

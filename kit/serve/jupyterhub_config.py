@@ -13,6 +13,16 @@ KIT_HUB_PROXY        path of configurable-http-proxy (hub/node_modules/.bin)
 KIT_HUB_IDLE_MIN     idle culling in minutes (default 120; at least 15)
 KIT_HUB_RUNTIME      a short folder for kernel sockets (socket paths must stay < 107 bytes)
 
+Kubernetes (``KIT_HUB_MODE=kubernetes``; deploy/kubernetes/, the Zero to JupyterHub chart):
+the chart runs the hub, the proxy, the database and the idle culler; this file then sets only
+the login (the same roster and shared-password scheme) and KubeSpawner: the kit's image and
+the session on a shared ReadWriteMany volume, mounted in every member's pod and opened at
+the group's folder, so a group's members co-edit one workspace.
+KIT_HUB_ROSTER       roster.json (`kit hub roster SESSION --session-path /srv/session`)
+KIT_IMAGE            the user image (deploy/kubernetes/Dockerfile)
+KIT_SESSION_CLAIM    the ReadWriteMany PersistentVolumeClaim holding sessions (kit-session)
+KIT_SESSION_MOUNT    where it is mounted in the pods (default /srv/session)
+
 For a city's own servers replace the shared password with a real authenticator (see the
 README, "Serving a workshop room"): jupyterhub-ldapauthenticator (Active Directory) or
 oauthenticator (Entra ID), and put TLS in front.
@@ -25,8 +35,10 @@ from pathlib import Path
 
 c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 
-STATE = Path(os.environ["KIT_HUB_STATE"]).resolve()
-ROSTER = json.loads((STATE / "roster.json").read_text(encoding="utf-8"))
+KUBERNETES = os.environ.get("KIT_HUB_MODE", "local") == "kubernetes"
+STATE = Path(os.environ.get("KIT_HUB_STATE") or "/srv/jupyterhub").resolve()
+ROSTER = json.loads(Path(os.environ.get("KIT_HUB_ROSTER") or STATE / "roster.json")
+                    .read_text(encoding="utf-8"))
 SESSION = Path(ROSTER["session"])
 MEMBERS = ROSTER["members"]              # user name -> group id
 ADMIN = ROSTER["admin"]
@@ -35,23 +47,7 @@ BIN = Path(sys.executable).parent
 IP = os.environ.get("KIT_HUB_IP", "127.0.0.1")
 PORT = int(os.environ.get("KIT_HUB_PORT", "8000"))
 LOCAL = "127.0.0.1"
-
-# -- network: public address, hub API and proxy API on loopback ---------------------------
-c.JupyterHub.bind_url = f"http://{IP}:{PORT}"
-c.JupyterHub.hub_ip = LOCAL
-c.JupyterHub.hub_port = int(os.environ.get("KIT_HUB_HUB_PORT", "8081"))
-PROXY_API_PORT = os.environ.get("KIT_HUB_PROXY_API_PORT", "8001")
-c.ConfigurableHTTPProxy.api_url = f"http://{LOCAL}:{PROXY_API_PORT}"
-c.ConfigurableHTTPProxy.command = [os.environ.get("KIT_HUB_PROXY", "configurable-http-proxy")]
-c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
-c.ConfigurableHTTPProxy.debug = False
-
-# -- state in the session's .hub folder -----------------------------------------------------
-c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
-c.JupyterHub.cookie_secret_file = str(STATE / "cookie_secret")
-c.JupyterHub.pid_file = str(STATE / "hub.pid")
-c.JupyterHub.cleanup_servers = True          # `kit hub stop` stops every member's server
-c.JupyterHub.cleanup_proxy = True
+SERVER_ARGS = ["--KernelManager.transport=ipc", "--ServerApp.shutdown_no_activity_timeout=0"]
 
 # -- login: roster members with the shared password; the facilitator is the admin -----------
 c.JupyterHub.authenticator_class = "shared-password"
@@ -63,34 +59,6 @@ c.Authenticator.allow_all = False
 c.Authenticator.allow_existing_users = False   # roster changes take effect at the next start
 c.JupyterHub.admin_access = True               # the facilitator may open a member's server
 
-# -- the `kit` service (pre-start servers, read the roster state) -------------------------
-c.JupyterHub.services = [{"name": "kit", "api_token": os.environ["KIT_HUB_API_TOKEN"]}]
-IDLE_MIN = max(15, int(os.environ.get("KIT_HUB_IDLE_MIN", "120")))
-c.JupyterHub.services.append({
-    "name": "idle-culler",
-    "command": [sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={IDLE_MIN * 60}",
-                "--cull-every=300"],
-})
-c.JupyterHub.load_roles = [
-    {"name": "kit", "services": ["kit"],
-     "scopes": ["admin:users", "admin:servers", "list:users", "read:users", "access:servers"]},
-    {"name": "idle-culler", "services": ["idle-culler"],
-     "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
-]
-
-# -- spawner: one local process per member, opened in the group's folder ------------------
-c.JupyterHub.spawner_class = "simple"
-c.SimpleLocalProcessSpawner.home_dir_template = str(STATE / "home" / "{username}")
-c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
-c.Spawner.args = ["--KernelManager.transport=ipc", "--ServerApp.shutdown_no_activity_timeout=0"]
-if os.geteuid() == 0:
-    c.Spawner.args.append("--ServerApp.allow_root=True")
-c.Spawner.default_url = "/lab"
-c.Spawner.start_timeout = 180                  # 40 servers at once on 2 cores: ~65 s
-c.Spawner.http_timeout = 180
-c.JupyterHub.concurrent_spawn_limit = 100
-c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL", "KIT_LANG", "KIT_WATCH_S", "VIRTUAL_ENV"]
-
 # No news toast; no notebook autosave: a group's members open the same .ipynb, and two Labs
 # saving it would raise "File Changed". The widgets save the group's work.json themselves.
 SETTINGS = [
@@ -100,32 +68,124 @@ SETTINGS = [
 ]
 
 
-def _pre_spawn(spawner):
-    """The member's folder, a short socket folder and a quiet JupyterLab (no news toast)."""
-    name = spawner.user.name
+def _start_page(spawner, name: str) -> Path:
+    """The member's folder (the facilitator's: the session) and the notebook it opens.
+
+    On Kubernetes the session is on the pods' volume, not the hub's: the set-up job has
+    prepared the notebooks (deploy/kubernetes/README.md), so they are not looked for.
+    """
     if name == ADMIN:
-        folder = SESSION
-        if (SESSION / "00_overview.ipynb").is_file():
+        if KUBERNETES or (SESSION / "00_overview.ipynb").is_file():
             spawner.default_url = "/lab/tree/00_overview.ipynb"
-    else:
-        folder = SESSION / "groups" / MEMBERS[name]
-        first = folder / "notebooks" / "01_as_is.ipynb"
-        if first.is_file():
-            spawner.default_url = "/lab/tree/notebooks/01_as_is.ipynb"
-    spawner.notebook_dir = str(folder)
-    home = Path(spawner.home_dir)
+        return SESSION
+    folder = SESSION / "groups" / MEMBERS[name]
+    if KUBERNETES or (folder / "notebooks" / "01_as_is.ipynb").is_file():
+        spawner.default_url = "/lab/tree/notebooks/01_as_is.ipynb"
+    return folder
+
+
+def _write_settings(home: Path) -> None:
     settings = home / ".jupyter" / "lab" / "user-settings" / "@jupyterlab"
     for plugin, file, values in SETTINGS:
         (settings / plugin).mkdir(parents=True, exist_ok=True)
         (settings / plugin / file).write_text(json.dumps(values))
+
+
+def _environment(spawner, name: str) -> None:
+    spawner.environment.update({"KIT_HUB_USER": name, "KIT_HUB_GROUP": MEMBERS.get(name, "")})
+
+
+# -- one machine: `kit hub start` -----------------------------------------------------------
+def _local_pre_spawn(spawner):
+    """The member's folder, a short socket folder and a quiet JupyterLab (no news toast)."""
+    name = spawner.user.name
+    spawner.notebook_dir = str(_start_page(spawner, name))
+    home = Path(spawner.home_dir)
+    _write_settings(home)
     runtime = RUNTIME / name
     runtime.mkdir(parents=True, exist_ok=True)
-    spawner.environment.update({
-        "JUPYTER_RUNTIME_DIR": str(runtime),
-        "MPLCONFIGDIR": str(home / ".mpl"),
-        "KIT_HUB_USER": name,
-        "KIT_HUB_GROUP": MEMBERS.get(name, ""),
-    })
+    _environment(spawner, name)
+    spawner.environment.update({"JUPYTER_RUNTIME_DIR": str(runtime),
+                                "MPLCONFIGDIR": str(home / ".mpl")})
 
 
-c.Spawner.pre_spawn_hook = _pre_spawn
+def local_hub() -> None:
+    # network: public address; the hub's API and the proxy's API on loopback
+    c.JupyterHub.bind_url = f"http://{IP}:{PORT}"
+    c.JupyterHub.hub_ip = LOCAL
+    c.JupyterHub.hub_port = int(os.environ.get("KIT_HUB_HUB_PORT", "8081"))
+    proxy_api_port = os.environ.get("KIT_HUB_PROXY_API_PORT", "8001")
+    c.ConfigurableHTTPProxy.api_url = f"http://{LOCAL}:{proxy_api_port}"
+    c.ConfigurableHTTPProxy.command = [os.environ.get("KIT_HUB_PROXY", "configurable-http-proxy")]
+    c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
+    c.ConfigurableHTTPProxy.debug = False
+    # state in the session's .hub folder
+    c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(STATE / "cookie_secret")
+    c.JupyterHub.pid_file = str(STATE / "hub.pid")
+    c.JupyterHub.cleanup_servers = True          # `kit hub stop` stops every member's server
+    c.JupyterHub.cleanup_proxy = True
+    # the `kit` service (pre-start servers, read the roster state) and the idle culler
+    idle_min = max(15, int(os.environ.get("KIT_HUB_IDLE_MIN", "120")))
+    c.JupyterHub.services = [
+        {"name": "kit", "api_token": os.environ["KIT_HUB_API_TOKEN"]},
+        {"name": "idle-culler",
+         "command": [sys.executable, "-m", "jupyterhub_idle_culler",
+                     f"--timeout={idle_min * 60}", "--cull-every=300"]},
+    ]
+    c.JupyterHub.load_roles = [
+        {"name": "kit", "services": ["kit"],
+         "scopes": ["admin:users", "admin:servers", "list:users", "read:users",
+                    "access:servers"]},
+        {"name": "idle-culler", "services": ["idle-culler"],
+         "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
+    ]
+    # spawner: one local process per member, opened in the group's folder
+    c.JupyterHub.spawner_class = "simple"
+    c.SimpleLocalProcessSpawner.home_dir_template = str(STATE / "home" / "{username}")
+    c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
+    c.Spawner.args = list(SERVER_ARGS)
+    if os.geteuid() == 0:
+        c.Spawner.args.append("--ServerApp.allow_root=True")
+    c.Spawner.default_url = "/lab"
+    c.Spawner.start_timeout = 180                  # 40 servers at once on 2 cores: ~65 s
+    c.Spawner.http_timeout = 180
+    c.JupyterHub.concurrent_spawn_limit = 100
+    c.Spawner.env_keep = ["PATH", "LANG", "LC_ALL", "KIT_LANG", "KIT_WATCH_S", "VIRTUAL_ENV"]
+    c.Spawner.pre_spawn_hook = _local_pre_spawn
+
+
+# -- Kubernetes: the Zero to JupyterHub chart runs hub, proxy, database and culler -----------
+def _pod_pre_spawn(spawner):
+    """Open the group's folder on the shared volume; JupyterLab settings in the pod's home."""
+    name = spawner.user.name
+    folder = _start_page(spawner, name)
+    spawner.notebook_dir = str(folder)
+    spawner.working_dir = str(folder)
+    _environment(spawner, name)
+
+
+def kubernetes_hub() -> None:
+    mount = os.environ.get("KIT_SESSION_MOUNT", "/srv/session")
+    c.JupyterHub.spawner_class = "kubespawner.KubeSpawner"
+    c.KubeSpawner.image = os.environ.get("KIT_IMAGE", "bpr-workshop-kit:latest")
+    c.KubeSpawner.cmd = ["jupyterhub-singleuser"]
+    c.KubeSpawner.args = list(SERVER_ARGS)
+    c.KubeSpawner.default_url = "/lab"
+    # the session on one ReadWriteMany volume (NFSv4 locks: see deploy/kubernetes/README.md)
+    c.KubeSpawner.volumes = [{"name": "kit-session", "persistentVolumeClaim": {
+        "claimName": os.environ.get("KIT_SESSION_CLAIM", "kit-session")}}]
+    c.KubeSpawner.volume_mounts = [{"name": "kit-session", "mountPath": mount}]
+    c.KubeSpawner.uid = 1000                 # the image's user; files on the volume are
+    c.KubeSpawner.fs_gid = 100               # group-writable (users), so members share them
+    c.KubeSpawner.environment = {"KIT_LANG": os.environ.get("KIT_LANG", "ja"),
+                                 "KIT_WATCH_S": os.environ.get("KIT_WATCH_S", "3")}
+    c.KubeSpawner.start_timeout = 300        # image pulls on a fresh node
+    c.KubeSpawner.pre_spawn_hook = _pod_pre_spawn
+    c.JupyterHub.concurrent_spawn_limit = 200
+
+
+if KUBERNETES:
+    kubernetes_hub()
+else:
+    local_hub()

@@ -21,10 +21,20 @@ def build_demo(session_dir: str | Path, source: Path | None = None, lang: str | 
                        funding_file=source / "funding.csv", steps_dir=source / "steps")
 
 
+def _user_tag() -> str:
+    """One cache folder per user: the uid on Unix, the login name on Windows (no getuid)."""
+    getuid = getattr(os, "getuid", None)
+    if getuid:
+        return str(getuid())
+    import getpass
+
+    return "".join(ch for ch in getpass.getuser() if ch.isalnum()) or "user"
+
+
 def ensure_demo_session() -> Path:
     """A demo session in a cache folder (``$KIT_DEMO_DIR`` or the temp folder), built once."""
     base = Path(os.environ.get("KIT_DEMO_DIR") or
-                Path(tempfile.gettempdir()) / f"bpr-kit-demo-{os.getuid()}")
+                Path(tempfile.gettempdir()) / f"bpr-kit-demo-{_user_tag()}")
     session = base / "session"
     if not (session / "session.yaml").is_file():
         shutil.rmtree(session, ignore_errors=True)
