@@ -6,9 +6,8 @@ nobody's for system and external steps (lead time only). To-Be hours use the min
 share after the change; for steps whose saving needs the online channel, the effective
 To-Be hours are ``u · H'_i + (1 − u) · H_i`` at online uptake ``u``.
 
-Money: ``saving_y = ΔH_y · labour cost``; subsidy ``S = min(Σ min(rate · eligible, cap), C0)``;
-general-fund burden ``= C0 + T · Ca − S``; ``NPV = −(C0 − S) + Σ_y (saving_y − Ca)/(1+r)^y``;
-payback is the first (interpolated) year where the undiscounted cumulative net turns ≥ 0.
+Money (hours saved, yen, subsidy, NPV, payback) is :class:`kit.domain.finance.Model`, the one
+vectorised arithmetic the Monte Carlo also uses; :func:`compute` evaluates it at one draw.
 """
 
 from __future__ import annotations
@@ -18,10 +17,10 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from kit.domain.model import Actor, Assumptions, GroupWork, Phase, ValueClass
+from kit.domain import finance
+from kit.domain.model import Actor, Assumptions, GroupWork, ValueClass
 
-STAFF = {Actor.counter.value, Actor.back_office.value, Actor.approver.value}
-RESIDENT = {Actor.resident.value}
+STAFF, RESIDENT = finance.STAFF, finance.RESIDENT
 
 
 def step_table(work: GroupWork, uptake: float) -> pd.DataFrame:
@@ -103,104 +102,57 @@ class Impact:
         return asdict(self)
 
 
-def group_uptake(work: GroupWork, assumptions: Assumptions) -> float:
-    return assumptions.uptake if work.uptake is None else work.uptake
-
-
-def uptake_by_year(work: GroupWork, assumptions: Assumptions) -> np.ndarray:
-    """Online uptake in years 1..T: the group's ramp, held at its last value; else flat."""
-    T = assumptions.horizon_years
-    ramp = list(work.uptake_by_year)
-    if not ramp:
-        return np.full(T, group_uptake(work, assumptions))
-    ramp = ramp[:T] + [ramp[-1]] * max(0, T - len(ramp))
-    return np.asarray(ramp, dtype=float)
-
-
-def subsidy(work: GroupWork) -> float:
-    """Σ over funding sources of min(rate × eligible share × C0, cap), at most C0."""
-    c0 = work.costs.initial_cost_yen
-    total = 0.0
-    for source in work.funding:
-        amount = source.rate * source.eligible_share * c0
-        if source.cap_yen is not None:
-            amount = min(amount, source.cap_yen)
-        total += amount
-    return min(total, c0)
-
-
-def npv(initial_net: float, net_by_year: np.ndarray, rate: float) -> float:
-    """``−initial_net + Σ_y net_y / (1 + rate)^y`` for y = 1..T."""
-    years = np.arange(1, len(net_by_year) + 1)
-    return float(-initial_net + np.sum(net_by_year / (1 + rate) ** years))
-
-
-def payback_years(initial_net: float, net_by_year: np.ndarray) -> float | None:
-    """Years until the undiscounted cumulative net turns ≥ 0, interpolated within the year."""
-    if initial_net <= 0:
-        return 0.0
-    cumulative = -initial_net + np.cumsum(net_by_year)
-    reached = np.nonzero(cumulative >= 0)[0]
-    if reached.size == 0:
-        return None
-    y = int(reached[0])
-    before = -initial_net if y == 0 else cumulative[y - 1]
-    return float(y + (-before) / net_by_year[y])
+group_uptake = finance.group_uptake
+uptake_by_year = finance.uptake_by_year
 
 
 def compute(work: GroupWork, assumptions: Assumptions) -> Impact:
+    """The headline figures: :class:`kit.domain.finance.Model` at one draw, the likely inputs,
+    plus the descriptive sums of :func:`step_table` (hours before and after, lead time)."""
     u = group_uptake(work, assumptions)
     df = step_table(work, u)
     staff, resident = df["staff"].to_numpy(), df["resident"].to_numpy()
     hours_asis = float(df.loc[staff, "hours"].sum())
-    hours_tobe = float(df.loc[staff, "hours_after"].sum())
-    saved = hours_asis - hours_tobe
     res_asis = float(df.loc[resident, "hours"].sum())
-    res_tobe = float(df.loc[resident, "hours_after"].sum())
     waste = float(df.loc[staff & (df["value"] == ValueClass.waste.value), "hours"].sum())
     V = float(work.annual_cases)
-    qw = staff & (df["phase"] == Phase.quick_win.value).to_numpy()
-
-    # money over the horizon: saving is linear in uptake
-    dep = df["uptake_dependent"].to_numpy() & staff
-    full_saving = (df["hours"] - df["hours_after_full"]).to_numpy()
-    fixed = float(full_saving[staff & ~dep].sum())
-    per_uptake = float(full_saving[dep].sum())
-    ramp = uptake_by_year(work, assumptions)
-    hours_by_year = fixed + ramp * per_uptake
+    model = finance.Model(work, assumptions)
+    out = {k: v[0] for k, v in model.evaluate(**model.likely_inputs(work)).items()}
+    saved = float(out["hours_saved"])
     labour = assumptions.labour_cost_yen_per_hour
-    saving_by_year = hours_by_year * labour
     c0, ca = work.costs.initial_cost_yen, work.costs.annual_cost_yen
     T, r = assumptions.horizon_years, assumptions.discount_rate
-    s = subsidy(work)
-    net_by_year = saving_by_year - ca
+    s = float(out["subsidy_yen"])
+    net_by_year = out["net_by_year"]
     total_cost = c0 + T * ca
-    general_fund = total_cost - s
-    hours_over_horizon = float(hours_by_year.sum())
+    general_fund = float(out["general_fund_yen"])
+    hours_over_horizon = float(out["hours_by_year"].sum())
     years = np.arange(1, T + 1)
+    payback = float(out["payback_years"])
     yearly = pd.DataFrame({
-        "year": years, "uptake": ramp, "hours_saved": hours_by_year,
-        "saving_yen": saving_by_year, "running_cost_yen": np.full(T, ca),
-        "net_yen": net_by_year, "discounted_net_yen": net_by_year / (1 + r) ** years,
+        "year": years, "uptake": out["uptake_by_year"], "hours_saved": out["hours_by_year"],
+        "saving_yen": out["saving_by_year"], "running_cost_yen": np.full(T, ca),
+        "net_yen": net_by_year, "discounted_net_yen": net_by_year * model.disc,
         "cumulative_net_yen": -(c0 - s) + np.cumsum(net_by_year),
     })
     return Impact(
         uptake=u, annual_cases=V,
-        hours_asis=hours_asis, hours_tobe=hours_tobe, hours_saved=saved,
-        fte_freed=saved / assumptions.hours_per_fte, cost_saved_yen=saved * labour,
-        resident_hours_asis=res_asis, resident_hours_tobe=res_tobe,
-        resident_hours_saved=res_asis - res_tobe,
+        hours_asis=hours_asis, hours_tobe=hours_asis - saved, hours_saved=saved,
+        fte_freed=saved / assumptions.hours_per_fte,
+        cost_saved_yen=float(out["cost_saved_yen"]),
+        resident_hours_asis=res_asis,
+        resident_hours_tobe=res_asis - float(out["resident_hours_saved"]),
+        resident_hours_saved=float(out["resident_hours_saved"]),
         visits_per_case_asis=float(df["visits"].sum()),
         visits_per_case_tobe=float(df["visits_after"].sum()),
         lead_time_asis_days=float(df["lead_days"].sum()),
         lead_time_tobe_days=float(df["lead_days_after"].sum()),
         waste_share=waste / hours_asis if hours_asis else 0.0,
-        quick_win_hours_saved=float(df.loc[qw, "hours_saved"].sum()),
-        redesign_hours_saved=float(df.loc[staff & ~qw, "hours_saved"].sum()),
+        quick_win_hours_saved=float(out["quick_win_hours_saved"]),
+        redesign_hours_saved=float(out["redesign_hours_saved"]),
         initial_cost_yen=c0, annual_cost_yen=ca, subsidy_yen=s, total_cost_yen=total_cost,
-        general_fund_yen=general_fund,
-        npv_yen=npv(c0 - s, net_by_year, r),
-        payback_years=payback_years(c0 - s, net_by_year),
+        general_fund_yen=general_fund, npv_yen=float(out["npv_yen"]),
+        payback_years=None if np.isinf(payback) else payback,
         general_fund_per_hour_saved_yen=(general_fund / hours_over_horizon
                                          if hours_over_horizon > 0 else None),
         horizon_years=T, discount_rate=r, labour_cost_yen_per_hour=labour,
