@@ -55,6 +55,10 @@ class Figures:
     def hours(self, x: float | None) -> str:
         return i18n.fmt_hours(x, self.lang, HOURS_DIGITS)
 
+    def hours_number(self, x: float | None) -> str:
+        """Hours without their unit (a chart label that carries the unit itself)."""
+        return i18n.fmt_number(x, HOURS_DIGITS)
+
     def yen(self, x: float | None) -> str:
         return i18n.fmt_yen(x, self.lang)
 
