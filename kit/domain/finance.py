@@ -66,7 +66,7 @@ def payback(initial_net: np.ndarray, net: np.ndarray) -> np.ndarray:
     reached = cumulative >= 0
     year = np.argmax(reached, axis=1)
     before = np.where(year == 0, -initial_net, cumulative[rows, np.maximum(year - 1, 0)])
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         within = year + (-before) / net[rows, year]
     out = np.where(reached.any(axis=1), within, np.inf)
     return np.where(initial_net <= 0, 0.0, out)
@@ -87,36 +87,45 @@ def group_uptake(work: GroupWork, assumptions: Assumptions) -> float:
 
 
 def funding_terms(work: GroupWork) -> list[tuple[float, float | None, bool]]:
-    return [(f.rate * f.eligible_share, f.cap_yen, False) for f in work.funding]
+    return [(f.rate * f.eligible_share, f.cap_yen, f.on_remaining) for f in work.funding]
 
 
 # --- the model -----------------------------------------------------------------------------
-# columns of the per-case sums: (which steps, online-dependent?)
-SUMS = ("staff", "resident", "quick")
-
-
 class Model:
-    """The vectorised arithmetic of one group; :meth:`evaluate` takes one value per draw."""
+    """The vectorised arithmetic of one group; :meth:`evaluate` takes one value per draw.
+
+    Build it on the delivered To-Be (:func:`kit.domain.bundle.effective`)."""
 
     def __init__(self, work: GroupWork, assumptions: Assumptions, uplift: float = 1.0):
         steps = work.steps
+        a = assumptions
         actor = [s.actor.value for s in steps]
-        self.staff = np.array([a in STAFF for a in actor], dtype=bool)
-        self.resident = np.array([a in RESIDENT for a in actor], dtype=bool)
+        staff = np.array([x in STAFF for x in actor], dtype=bool)
+        resident = np.array([x in RESIDENT for x in actor], dtype=bool)
         dep = np.array([s.uptake_dependent for s in steps], dtype=bool)
         exists = np.array([not s.is_new for s in steps], dtype=bool)
         quick = np.array([s.phase.value == "quick_win" for s in steps], dtype=bool)
-        self.asis = np.array([s.share * s.minutes for s in steps], dtype=float) * exists  # p·t
-        self.share_after = np.array([s.share_tobe for s in steps], dtype=float)          # p'
-        self.likely = np.array([s.minutes_tobe for s in steps], dtype=float)             # t'
-        groups = [self.staff, self.resident, self.staff & quick]
-        # one column per (group, fixed | online): minutes saved per case Σ (p·t − p'·t')
+        how = [(s.realised_as or a.realised_as).value for s in steps]
+        overtime = staff & np.array([h == "overtime" for h in how], dtype=bool)
+        contract = staff & np.array([h == "contract" for h in how], dtype=bool)
+        share = np.array([s.share for s in steps], dtype=float)
+        self.asis = share * np.array([s.minutes for s in steps], dtype=float) * exists  # p·t
+        self.share_after = np.array([s.share_tobe for s in steps], dtype=float)        # p'
+        self.likely = np.array([s.minutes_tobe for s in steps], dtype=float)           # t'
+        # one column per (steps, fixed | online): minutes saved per case Σ (p·t − p'·t')
+        groups = [staff, resident, staff & quick, overtime, contract]
         self.masks = np.stack([m & on for m in groups for on in (~dep, dep)],
                               axis=1).astype(float)
+        # non-labour yen saved per case Σ (p·c − p'·c'), fixed | online (not drawn)
+        unit = share * np.array([s.unit_cost_yen for s in steps], dtype=float) * exists \
+            - self.share_after * np.array([s.unit_cost_tobe for s in steps], dtype=float)
+        self.unit_fixed, self.unit_online = float(unit[~dep].sum()), float(unit[dep].sum())
         self.ramp = uptake_by_year(work, assumptions)
         self.u0 = group_uptake(work, assumptions)
-        self.labour = assumptions.labour_cost_yen_per_hour
-        T, r = assumptions.horizon_years, assumptions.discount_rate
+        self.labour = a.labour_cost_yen_per_hour
+        self.premium = a.overtime_premium
+        self.contract_rate = a.contract_rate_yen_per_hour      # None: the labour cost
+        T, r = a.horizon_years, a.discount_rate
         self.T, self.disc = T, 1.0 / (1 + r) ** np.arange(1, T + 1)
         self.funding = funding_terms(work)
         self.uplift = uplift
@@ -130,23 +139,80 @@ class Model:
 
     def evaluate(self, minutes, cases, uptake, c0, ca, labour=None) -> dict[str, np.ndarray]:
         """``minutes``: draws × steps (To-Be minutes); the others: one value per draw."""
-        labour = self.labour if labour is None else labour
-        per_case = (self.asis - minutes * self.share_after) @ self.masks   # draws × 6
-        cols = [cases / 60 * per_case[:, j] for j in range(per_case.shape[1])]
-        fixed, online, res_fixed, res_online, qw_fixed, qw_online = cols
-        hours = fixed + uptake * online
-        quick = qw_fixed + uptake * qw_online
-        ramp = np.clip(self.ramp[None, :] + (uptake - self.u0)[:, None], 0, 1)
-        yearly = fixed[:, None] + ramp * online[:, None]              # draws × T
-        saving = yearly * np.asarray(labour, dtype=float).reshape(-1, 1)
+        n = len(cases)
+        labour = np.broadcast_to(self.labour if labour is None else labour, (n,))
+        rate = labour if self.contract_rate is None else np.full(n, self.contract_rate)
+        per_case = (self.asis - minutes * self.share_after) @ self.masks   # draws × 10
+        fixed, online = cases[:, None] / 60 * per_case[:, 0::2], cases[:, None] / 60 * \
+            per_case[:, 1::2]                          # draws × (staff, resident, quick, OT, CT)
+        hours = fixed + uptake[:, None] * online       # a year at the uptake u
+        ramp = np.clip(self.ramp[None, :] + (uptake - self.u0)[:, None], 0, 1)   # draws × T
+        yearly = fixed[:, :, None] + ramp[:, None, :] * online[:, :, None]  # draws × 5 × T
+        unit = cases * (self.unit_fixed + uptake * self.unit_online)
+        unit_yearly = cases[:, None] * (self.unit_fixed + ramp * self.unit_online)
+        saving = yearly[:, 0] * labour[:, None]                             # 人件費換算
+        cash = (yearly[:, 3] * (labour * self.premium)[:, None]
+                + yearly[:, 4] * rate[:, None] + unit_yearly)              # 歳出の削減
         c0 = np.asarray(c0, dtype=float) * self.uplift
         s = subsidy(c0, self.funding)
-        net = saving - np.asarray(ca, dtype=float)[:, None]
-        return {"hours_saved": hours, "cost_saved_yen": hours * labour,
+        ca = np.asarray(ca, dtype=float)
+        net, net_cash = saving - ca[:, None], cash - ca[:, None]
+        staff, quick, overtime, contract = hours[:, 0], hours[:, 2], hours[:, 3], hours[:, 4]
+        return {"hours_saved": staff, "cost_saved_yen": staff * labour,
                 "npv_yen": npv(c0 - s, net, self.disc),
                 "general_fund_yen": c0 + self.T * ca - s,
-                "resident_hours_saved": res_fixed + uptake * res_online,
+                "resident_hours_saved": hours[:, 1],
                 "payback_years": payback(c0 - s, net),
-                "quick_win_hours_saved": quick, "redesign_hours_saved": hours - quick,
-                "subsidy_yen": s, "hours_by_year": yearly, "saving_by_year": saving,
-                "net_by_year": net, "uptake_by_year": ramp}
+                "quick_win_hours_saved": quick, "redesign_hours_saved": staff - quick,
+                "overtime_hours": overtime, "contract_hours": contract,
+                "capacity_hours": staff - overtime - contract,
+                "non_labour_saved_yen": unit,
+                "cash_saved_yen": overtime * labour * self.premium + contract * rate + unit,
+                "npv_cash_yen": npv(c0 - s, net_cash, self.disc),
+                "payback_cash_years": payback(c0 - s, net_cash),
+                "subsidy_yen": s, "hours_by_year": yearly[:, 0], "saving_by_year": saving,
+                "cash_by_year": cash, "net_by_year": net, "uptake_by_year": ramp}
+
+
+# --- switching values ------------------------------------------------------------------------
+# input -> (sensible range, step for the slope); NPV is linear in each with the others held
+# (piecewise linear in the initial cost where a subsidy cap binds, and in uptake where a ramp
+# year reaches 0 % or 100 %): the root of the line through two points, refined on its segment
+SWITCHING = {"uptake": ((0.0, 1.0), 0.1), "annual_cases": ((0.0, 1e8), None),
+             "initial_cost_yen": ((0.0, 1e13), None), "annual_cost_yen": ((0.0, 1e13), None),
+             "labour_cost_yen_per_hour": ((0.0, 100_000.0), None)}
+_ARG = {"uptake": "uptake", "annual_cases": "cases", "initial_cost_yen": "c0",
+        "annual_cost_yen": "ca", "labour_cost_yen_per_hour": "labour"}
+
+
+def switching_values(model: Model, inputs: dict[str, np.ndarray]) -> dict[str, float | None]:
+    """Per input, the value at which ``npv_yen`` is zero with every other input held; None
+    when NPV does not depend on it or the value lies outside the sensible range."""
+    base = {**inputs, "labour": np.array([model.labour])}
+    out: dict[str, float | None] = {}
+    for name, ((low, high), step) in SWITCHING.items():
+        arg = _ARG[name]
+        x = float(base[arg][0])
+
+        def npv_at(values, arg=arg):
+            values = np.asarray(values, dtype=float)
+            draws = {k: np.repeat(v, len(values), axis=0) for k, v in base.items()}
+            draws[arg] = values
+            return model.evaluate(**draws)["npv_yen"]
+
+        h = step or max(abs(x) * 0.1, 1.0)
+        h = -h if x + h > high else h
+        found = None
+        for _ in range(30):                 # Newton on a piecewise-linear line: exact steps
+            y0, y1 = npv_at([x, x + h])
+            if abs(y0) < 0.5:          # to the yen
+                found = x
+                break
+            if y1 == y0:
+                break
+            x = x - y0 * h / (y1 - y0)
+            if not low - 1e-9 <= x <= high + 1e-9:
+                break
+            h = -abs(h) if x + abs(h) > high else abs(h)
+        out[name] = None if found is None else float(min(max(found, low), high))
+    return out

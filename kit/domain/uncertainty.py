@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kit import i18n
-from kit.domain import finance
+from kit.domain import bundle, finance
 from kit.domain.model import Assumptions, GroupWork
 from kit.exceptions import InputError
 
@@ -142,7 +142,7 @@ def inputs(work: GroupWork, assumptions: Assumptions) -> Inputs:
 
 def _model(work: GroupWork, assumptions: Assumptions) -> finance.Model:
     uplift = 1 + OPTIMISM_BIAS_CAPEX if work.optimism_bias else 1.0
-    return finance.Model(work, assumptions, uplift=uplift)
+    return finance.Model(work, assumptions, uplift=uplift)     # work: already delivered
 
 
 payback = finance.payback
@@ -176,6 +176,7 @@ def monte_carlo(work: GroupWork, assumptions: Assumptions, n: int = 10_000,
     n = int(n)
     if n < 1:
         raise InputError(*i18n.both("err.min", field="n", value=n, limit=1), field="n", value=n)
+    work = bundle.effective(work)          # only what the chosen systems deliver
     inp = inputs(work, assumptions)
     model = _model(work, assumptions)
     rng = np.random.default_rng(seed)
@@ -199,6 +200,7 @@ def tornado(work: GroupWork, assumptions: Assumptions, output: str = "npv_yen",
             top: int = 10) -> list[dict]:
     """One-at-a-time swings: ``output`` with each uncertain input at its low and its high,
     all others at their likely value; sorted by the width of the swing, widest first."""
+    work = bundle.effective(work)
     inp = inputs(work, assumptions)
     model = _model(work, assumptions)
     named = inp.named()

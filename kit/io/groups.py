@@ -35,9 +35,9 @@ def _group(row: int, cells: dict[str, str], headers: dict[str, str]) -> dict[str
                             if cells.get(name)}
     data["members"] = _split(cells.get("members", ""))
     work = build_row(GroupWork, data, row, headers)
-    system = cells.get("system", "")
+    system = _split(cells.get("system", ""))        # a bundle: ids separated by ';'
     funding = _split(cells.get("funding", ""))
-    for name, ids in (("system", [system] if system else []), ("funding", funding)):
+    for name, ids in (("system", system), ("funding", funding)):
         for item in ids:
             if not model.SLUG_RE.match(item):
                 raise fail("err.bad_id", row=row, attr=name, field=headers[name], value=item)
@@ -48,7 +48,7 @@ def _group(row: int, cells: dict[str, str], headers: dict[str, str]) -> dict[str
 
 def read_groups(path: str | Path, *, max_mb: float = 20) -> list[dict[str, Any]]:
     """The groups list: dicts with group_id, theme, annual_cases, members (list), uptake
-    (float or None), system (id or ""), funding (list of ids). Members are separated by
+    (float or None), system (list of ids: the chosen bundle), funding (list of ids). Members are separated by
     ';', '、', '，', ',' or a line break; funding ids likewise."""
     path = Path(path)
     frame = read_table(path, max_mb=max_mb)
