@@ -120,7 +120,7 @@ class DecisionSections:
                  _img(cd.ranking(ranked, self.lang)),
                  _img(cd.weight_sensitivity(prob, {o.system_id: o.name for o in options},
                                             self.lang)),
-                 self._scenarios(options, table), "</section>"]
+                 self._scenarios(options, table), self.out_of_scope_html(), "</section>"]
         return "".join(parts)
 
     def _chosen(self, system_id: str) -> str:
@@ -143,13 +143,16 @@ class DecisionSections:
 
     def _scenarios(self, options, table) -> str:
         rows = []
-        for option in [None, *options]:
-            sid = option.system_id if option else ""
+        extra = [self.work.systems] if selection.BUNDLE in table.index else []
+        for option in [None, *options, *extra]:
+            chosen = option is self.work.systems
+            sid = selection.BUNDLE if chosen else option.system_id if option else ""
             scen = selection.scenario(self.work, option)
             f = uncertainty.monte_carlo(scen, self.assumptions, n=SCENARIO_DRAWS, seed=SEED)
             m = impact.compute(scen, self.assumptions)
             r = table.loc[sid]
-            name = _esc(option.name) if option else self.t("dec.no_system")
+            name = (self.t("fin.bundle_row", names=_esc(r["name"])) if chosen
+                    else _esc(option.name) if option else self.t("dec.no_system"))
             rows.append([name, str(int(r["steps_changed"])),
                          self.figure_range("hours_saved", self.hours, result=m, forecast=f),
                          self.yen(r["initial_cost_yen"]), self.yen(r["annual_cost_yen"]),
@@ -169,18 +172,18 @@ class DecisionSections:
         w, m = self.work, self.impact
         c0 = w.costs.initial_cost_yen
         rows = []
-        for f in w.funding:
-            amount = f.rate * f.eligible_share * c0
-            capped = f.cap_yen is not None and amount > f.cap_yen
-            value = min(amount, f.cap_yen) if f.cap_yen is not None else amount
+        for f, part in zip(w.funding, m.funding, strict=True):     # kit.domain.finance
+            value = part["amount_yen"]
+            capped = f.cap_yen is not None and c0 > 0 and abs(value - f.cap_yen) < 0.5
             mark = f' <span class="assumption">{self.t("dec.confirm")}</span>' \
                 if f.assumption else ""
             rows.append([_esc(f.name) + mark, i18n.fmt_percent(f.rate),
                          i18n.fmt_percent(f.eligible_share),
+                         self.t("fin.base.remaining" if f.on_remaining else "fin.base.eligible"),
                          self.yen(f.cap_yen) if f.cap_yen is not None else "—",
                          self.yen(value) + (f' ({self.t("dec.capped")})' if capped else "")])
         headers = [self.t("report.funding"), self.t("field.rate"),
-                   self.t("field.eligible_share"), self.t("field.cap_yen"),
+                   self.t("field.eligible_share"), self.t("fin.base"), self.t("field.cap_yen"),
                    self.t("fig.subsidy")]
         body = (_table(headers, rows, "funding") if rows
                 else f'<p>{self.t("dec.no_funding")}</p>')
@@ -188,7 +191,7 @@ class DecisionSections:
                         subsidy=self.yen(m.subsidy_yen), years=m.horizon_years,
                         general=self.figure_range("general_fund_yen", self.yen))
         return (f'<section class="funding"><h2>{self.t("dec.funding")}</h2>{body}'
-                f'<p>{totals}</p><p class="note">{self.t("dec.funding_note")}</p></section>')
+                f'<p>{totals}</p>{self.waterfall_html()}<p class="note">{self.t("dec.funding_note")}</p></section>')
 
     # -- phases --------------------------------------------------------------------------
     def roadmap_html(self) -> str:
