@@ -105,7 +105,7 @@ class Model:
         dep = np.array([s.uptake_dependent for s in steps], dtype=bool)
         exists = np.array([not s.is_new for s in steps], dtype=bool)
         quick = np.array([s.phase.value == "quick_win" for s in steps], dtype=bool)
-        how = [(s.realised_as or a.realised_as).value for s in steps]
+        how = [getattr(h, "value", h) for h in (s.realised_as or a.realised_as for s in steps)]
         overtime = staff & np.array([h == "overtime" for h in how], dtype=bool)
         contract = staff & np.array([h == "contract" for h in how], dtype=bool)
         share = np.array([s.share for s in steps], dtype=float)

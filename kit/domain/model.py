@@ -85,6 +85,19 @@ class Realised(str, enum.Enum):
     contract = "contract"       # 会計年度任用・委託 hours not bought: cash at the contract rate
 
 
+def _realised(value: Any) -> Any:
+    """The value, or its label in either language (再配置 / 時間外 / 任用・委託)."""
+    if isinstance(value, str):
+        for lang in i18n.LANGS:
+            for text, key in i18n.choices("realised_as", lang):
+                if value.strip() == text:
+                    return key
+    return value
+
+
+RealisedAs = Annotated[Realised, BeforeValidator(_realised)]
+
+
 # --- boundary parsing ---------------------------------------------------------------------
 def _no_control(value: str) -> str:
     if CONTROL_RE.search(value):
@@ -160,7 +173,7 @@ class Step(_Model):
     minutes_after_high: Minutes | None = None
     needs: Text = ""            # capability tags, e.g. "online;rpa" (see kit.domain.bundle)
     # finance: how the saving is realised (None = the session's default), non-labour cost
-    realised_as: Realised | None = None
+    realised_as: RealisedAs | None = None
     unit_cost_yen: Yen = 0.0                # e.g. postage 110 円 per case through the step
     unit_cost_after_yen: Yen | None = None  # default unchanged; 0 when eliminated
 
@@ -273,7 +286,7 @@ class Assumptions(_Model):
                                   "技術指針」に倣う）。")
     uptake: Share = 0.3
     # cash versus capacity (docs/formulas.md); every default is an assumption
-    realised_as: Realised = Realised.redeploy
+    realised_as: RealisedAs = Realised.redeploy
     overtime_premium: Annotated[float, BeforeValidator(to_number), Field(ge=1, le=3)] = 1.25
     contract_rate_yen_per_hour: Annotated[float, BeforeValidator(to_number),
                                           Field(ge=0, le=100_000)] | None = None
