@@ -263,3 +263,30 @@ def test_half_up_rounding_of_what_the_reader_sees():
     assert Figures("ja").hours(m.hours_saved) == "12.3時間"          # half-even: 12.2
     assert Figures("ja").yen(m.cost_saved_yen / 1000 + 0.5) == "37円"  # 36.75 + 0.5 = 37.25
     assert fmt_number(2.5) == "3" and fmt_yen(-2.5) == "-3円"
+
+
+# --- editors and summary ----------------------------------------------------------------------
+def test_editors_choose_a_bundle_and_list_what_it_does_not_deliver(demo_copy):
+    from kit.documents.summary import Summary
+    from kit.widgets.assumptions import ImpactEditor
+    from kit.widgets.to_be import ToBeEditor
+
+    ed = ImpactEditor(demo_copy, "g01", "ja", debounce_s=None)
+    assert "選んだシステムでは実現しない見直し" not in ed.figures.value   # the demo delivers all
+    ed.bundle.value = ("rpa",)                           # RPA alone: the online changes drop out
+    saved = store.load_work(demo_copy, "g01")
+    assert [o.system_id for o in saved.systems] == ["rpa"]
+    assert saved.costs.initial_cost_yen == 2_000_000 and saved.costs.annual_cost_yen == 1_500_000
+    assert ed.initial.value == 2_000_000                 # the cost box shows the bundle's sum
+    assert "選んだシステムでは実現しない見直し" in ed.figures.value
+    m = impact.compute(saved, store.load_session(demo_copy).assumptions)
+    to_be = ToBeEditor(demo_copy, "g01", "ja", debounce_s=None)
+    assert "選んだシステムでは実現しない見直し" in to_be.figures.value
+    assert Figures_hours(m.not_delivered_hours) in to_be.figures.value
+    total = Summary(demo_copy, "ja").totals()
+    assert total.not_delivered_hours == pytest.approx(m.not_delivered_hours)
+
+
+def Figures_hours(x: float) -> str:
+    from kit.documents.figures import Figures
+    return Figures("ja").hours(x)
