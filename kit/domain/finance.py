@@ -116,6 +116,10 @@ class Model:
         groups = [staff, resident, staff & quick, overtime, contract]
         self.masks = np.stack([m & on for m in groups for on in (~dep, dep)],
                               axis=1).astype(float)
+        # at the likely minutes, step by step (exactly 0 for an unchanged step) ...
+        self.exact = (self.asis - self.likely * self.share_after) @ self.masks
+        # ... and a draw's difference from it: one matrix product, no draws × steps temporary
+        self.weights = self.share_after[:, None] * self.masks
         # non-labour yen saved per case Σ (p·c − p'·c'), fixed | online (not drawn)
         unit = share * np.array([s.unit_cost_yen for s in steps], dtype=float) * exists \
             - self.share_after * np.array([s.unit_cost_tobe for s in steps], dtype=float)
@@ -132,46 +136,57 @@ class Model:
 
     def likely_inputs(self, work: GroupWork) -> dict[str, np.ndarray]:
         """The one draw of the headline: every input at its likely value."""
-        return {"minutes": self.likely[None, :], "cases": np.array([work.annual_cases]),
+        return {"minutes": None, "cases": np.array([work.annual_cases]),
                 "uptake": np.array([self.u0]),
                 "c0": np.array([work.costs.initial_cost_yen]),
                 "ca": np.array([work.costs.annual_cost_yen])}
 
-    def evaluate(self, minutes, cases, uptake, c0, ca, labour=None) -> dict[str, np.ndarray]:
-        """``minutes``: draws × steps (To-Be minutes); the others: one value per draw."""
+    def evaluate(self, minutes, cases, uptake, c0, ca, labour=None, cols=None,
+                 cash: bool = True) -> dict[str, np.ndarray]:
+        """One value per draw of each input. ``minutes``: draws × steps To-Be minutes (only
+        the steps ``cols`` when given; None = every step at its likely value)."""
         n = len(cases)
         labour = np.broadcast_to(self.labour if labour is None else labour, (n,))
         rate = labour if self.contract_rate is None else np.full(n, self.contract_rate)
-        per_case = (self.asis - minutes * self.share_after) @ self.masks   # draws × 10
+        per_case = np.broadcast_to(self.exact, (n, len(self.exact)))   # minutes saved a case
+        if minutes is not None:
+            at = slice(None) if cols is None else cols
+            w = self.weights[at]
+            per_case = per_case + (self.likely[at] @ w - minutes @ w)
         fixed, online = cases[:, None] / 60 * per_case[:, 0::2], cases[:, None] / 60 * \
             per_case[:, 1::2]                          # draws × (staff, resident, quick, OT, CT)
         hours = fixed + uptake[:, None] * online       # a year at the uptake u
         ramp = np.clip(self.ramp[None, :] + (uptake - self.u0)[:, None], 0, 1)   # draws × T
-        yearly = fixed[:, :, None] + ramp[:, None, :] * online[:, :, None]  # draws × 5 × T
-        unit = cases * (self.unit_fixed + uptake * self.unit_online)
-        unit_yearly = cases[:, None] * (self.unit_fixed + ramp * self.unit_online)
+        money = [0, 3, 4] if cash else [0]             # staff, overtime, contract hours by year
+        yearly = fixed[:, money, None] + ramp[:, None, :] * online[:, money, None]
         saving = yearly[:, 0] * labour[:, None]                             # 人件費換算
-        cash = (yearly[:, 3] * (labour * self.premium)[:, None]
-                + yearly[:, 4] * rate[:, None] + unit_yearly)              # 歳出の削減
         c0 = np.asarray(c0, dtype=float) * self.uplift
         s = subsidy(c0, self.funding)
         ca = np.asarray(ca, dtype=float)
-        net, net_cash = saving - ca[:, None], cash - ca[:, None]
-        staff, quick, overtime, contract = hours[:, 0], hours[:, 2], hours[:, 3], hours[:, 4]
-        return {"hours_saved": staff, "cost_saved_yen": staff * labour,
-                "npv_yen": npv(c0 - s, net, self.disc),
-                "general_fund_yen": c0 + self.T * ca - s,
-                "resident_hours_saved": hours[:, 1],
-                "payback_years": payback(c0 - s, net),
-                "quick_win_hours_saved": quick, "redesign_hours_saved": staff - quick,
+        net = saving - ca[:, None]
+        staff, quick = hours[:, 0], hours[:, 2]
+        out = {"hours_saved": staff, "cost_saved_yen": staff * labour,
+               "npv_yen": npv(c0 - s, net, self.disc),
+               "general_fund_yen": c0 + self.T * ca - s,
+               "resident_hours_saved": hours[:, 1],
+               "payback_years": payback(c0 - s, net),
+               "quick_win_hours_saved": quick, "redesign_hours_saved": staff - quick,
+               "subsidy_yen": s, "hours_by_year": yearly[:, 0], "saving_by_year": saving,
+               "net_by_year": net, "uptake_by_year": ramp}
+        if cash:                                                            # 歳出の削減
+            overtime, contract = hours[:, 3], hours[:, 4]
+            unit = cases * (self.unit_fixed + uptake * self.unit_online)
+            cash_y = (yearly[:, 1] * (labour * self.premium)[:, None]
+                      + yearly[:, 2] * rate[:, None]
+                      + cases[:, None] * (self.unit_fixed + ramp * self.unit_online))
+            out.update({
                 "overtime_hours": overtime, "contract_hours": contract,
-                "capacity_hours": staff - overtime - contract,
-                "non_labour_saved_yen": unit,
+                "capacity_hours": staff - overtime - contract, "non_labour_saved_yen": unit,
                 "cash_saved_yen": overtime * labour * self.premium + contract * rate + unit,
-                "npv_cash_yen": npv(c0 - s, net_cash, self.disc),
-                "payback_cash_years": payback(c0 - s, net_cash),
-                "subsidy_yen": s, "hours_by_year": yearly[:, 0], "saving_by_year": saving,
-                "cash_by_year": cash, "net_by_year": net, "uptake_by_year": ramp}
+                "npv_cash_yen": npv(c0 - s, cash_y - ca[:, None], self.disc),
+                "payback_cash_years": payback(c0 - s, cash_y - ca[:, None]),
+                "cash_by_year": cash_y})
+        return out
 
 
 # --- switching values ------------------------------------------------------------------------
@@ -196,9 +211,10 @@ def switching_values(model: Model, inputs: dict[str, np.ndarray]) -> dict[str, f
 
         def npv_at(values, arg=arg):
             values = np.asarray(values, dtype=float)
-            draws = {k: np.repeat(v, len(values), axis=0) for k, v in base.items()}
+            draws = {k: None if v is None else np.repeat(v, len(values), axis=0)
+                     for k, v in base.items()}
             draws[arg] = values
-            return model.evaluate(**draws)["npv_yen"]
+            return model.evaluate(**draws, cash=False)["npv_yen"]
 
         h = step or max(abs(x) * 0.1, 1.0)
         h = -h if x + h > high else h

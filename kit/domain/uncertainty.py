@@ -181,14 +181,14 @@ def monte_carlo(work: GroupWork, assumptions: Assumptions, n: int = 10_000,
     model = _model(work, assumptions)
     rng = np.random.default_rng(seed)
     m = inp.minutes
-    minutes = np.tile(m[:, 1], (n, 1))
     ranged = np.nonzero(m[:, 0] < m[:, 2])[0]          # draw only the steps with a range
+    minutes = None                                     # the others stay at their likely value
     if ranged.size:
         lo, mid, hi = (m[ranged, i] for i in range(3))
-        minutes[:, ranged] = pert(rng, lo, mid, hi, (n, ranged.size))
+        minutes = pert(rng, lo, mid, hi, (n, ranged.size))
     draws = [pert(rng, *getattr(inp, k), n)
              for k in ("cases", "uptake", "initial_cost", "annual_cost")]
-    out = model.evaluate(minutes, *draws)
+    out = model.evaluate(minutes, *draws, cols=ranged, cash=False)
     out = {k: out[k] for k in OUTPUTS}
     pct = {k: _percentiles(k, v) for k, v in out.items()}
     return Forecast(n=n, seed=seed, percentiles=pct, samples=out,
