@@ -63,3 +63,17 @@ def test_english_handout_shows_no_internal_field_names(demo_copy, tmp_path):
     shown = {w for h in headers for w in SNAKE.findall(re.sub(r"<[^>]+>", "", h))}
     assert shown & internal == set()
     assert shown == set()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_no_catalogue_key_is_shown_raw(demo_session, tmp_path, lang):
+    """A missing message shows as its key (``report.xyz``): never in a rendered document."""
+    results = pipeline.render_session(demo_session, tmp_path / "out", lang=lang,
+                                      progress=False)
+    assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+    keys = re.compile(r"\b(?:fig|report|dec|unit|head|col|ui|summary|survey|sel|chart|fu|"
+                      r"field|err|inputs|finance|frontyard|actions|deploy)\.[a-z_]+\b")
+    for page in sorted((tmp_path / "out").glob("*.html")):
+        text = _visible_text(page.read_text(encoding="utf-8"))
+        assert keys.findall(text) == [], page.name

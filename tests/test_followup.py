@@ -27,6 +27,8 @@ def work() -> GroupWork:
             {"id": "c", "name": "決裁", "actor": "approver", "minutes": 5},
         ],
         "costs": {"initial_cost_yen": 2_000_000, "annual_cost_yen": 100_000},
+        # the chosen system enables "online": step b's change counts (kit.domain.bundle)
+        "systems": [{"system_id": "form", "name": "電子申請", "enables": "online"}],
         "funding": [{"name": "交付金", "rate": 0.5, "cap_yen": 800_000},
                     {"name": "県補助", "rate": 0.1, "assumption": False}],
     })
@@ -116,10 +118,11 @@ def test_roadmap_and_selection_sections(session):
     roadmap = _text(h.roadmap_html())
     assert roadmap.index("Phase 1") < roadmap.index("Phase 2")
     # phase 1: step a, 1000 × 4 / 60 = 66.7 h likely, with a range (5–8 min around 6):
-    # the table shows its P50 and P10–P90 around it; phase 2 has no range: exactly 75.0 h
+    # the table shows the likely 66.7 h with its P10–P90; phase 2 has no range: exactly 75.0 h
     p10, _, p90 = h.forecast.p("quick_win_hours_saved")
     assert p10 < 1000 * 4 / 60 < p90
     assert f"{p10:,.1f} h" in roadmap and f"{p90:,.1f} h" in roadmap
+    assert re.search(r"66\.7 h\s+\(P10", roadmap)
     assert re.search(r"75\.0 h\s+\(no range entered\)", roadmap)
     sel = _text(h.selection_html())
     assert "chance of ranking first" in sel and "no system (quick wins only)" in sel

@@ -81,15 +81,17 @@ def test_numbers_and_labels_match_the_workspace(rendered):
     text = (out / "g01.html").read_text(encoding="utf-8")
     for label in ("主要な数値", "削減できる職員時間", "一般財源負担", "すぐできる改善", work.theme):
         assert label in text
-    # forecasts are shown as P50 (P10–P90) of the seeded Monte Carlo (kit.domain.uncertainty)
+    # headlines are the deterministic figures with the P10–P90 range of the seeded Monte Carlo
+    # (kit.domain.uncertainty) beside them; the median only in the uncertainty table
     from kit.documents import decision as handout_decision
     from kit.domain import uncertainty
     f = uncertainty.monte_carlo(work, session.assumptions, n=handout_decision.DRAWS,
                                 seed=handout_decision.SEED)
     p10, p50, p90 = f.p("hours_saved")
-    assert i18n.fmt_hours(p50) + " " in text and i18n.fmt_hours(p90) in text
+    assert i18n.fmt_hours(m.hours_saved) + " " in text and i18n.fmt_hours(p90) in text
+    assert i18n.fmt_hours(p50) + "</td>" in text
     assert i18n.fmt_yen(m.general_fund_yen) in text
-    assert i18n.fmt_yen(f.p("npv_yen")[1]) in text
+    assert i18n.fmt_yen(m.npv_yen) in text and i18n.fmt_yen(f.p("npv_yen")[1]) in text
     assert i18n.fmt_yen(m.subsidy_yen) in text
     assert text.count("data:image/png;base64,") >= 4
     for title in ("手順別の所要時間（分/件）", "業務フロー（現状）", "業務フロー（見直し後）"):

@@ -327,9 +327,9 @@ def test_read_groups(tmp_path):
     first, second = read_groups(_write(tmp_path / "groups.csv", text, "cp932"))
     assert first == {"group_id": "g1", "theme": "転入届", "annual_cases": 1200.0,
                      "members": ["佐藤", "鈴木", "高橋"], "uptake": pytest.approx(0.3),
-                     "system": "kintone", "funding": ["digital-den", "local"]}
+                     "system": ["kintone"], "funding": ["digital-den", "local"]}
     assert second["members"] == ["田中", "伊藤", "渡辺"]
-    assert second["uptake"] is None and second["system"] == "" and second["funding"] == []
+    assert second["uptake"] is None and second["system"] == [] and second["funding"] == []
 
 
 def test_read_groups_english_headers_without_optional_columns(tmp_path):

@@ -184,7 +184,7 @@ def test_collapsed_demo_payback_and_resident_hours_equal_impact(demo_session):
     from kit.io import store
 
     session = store.load_session(demo_session)
-    w = store.load_work(demo_session, "g01")
+    w = store.load_work(demo_session, "g03")      # the demo group that pays back
     exact_steps = [s.model_copy(update={"minutes_after_low": None, "minutes_after_high": None})
                    for s in w.steps]
     w = w.model_copy(update={"steps": exact_steps})

@@ -175,8 +175,11 @@ def test_selection_weights_scores_and_choice(session):
     assert on_disk(session)["scores"][ids[1]]["integration"] == 5
     first = ed.ranking.value.split("<tr>")[2]              # the top row: score (5-1)/4 = 1
     assert ed.catalogue[1].name in first and "1.000" in first
-    ed.selected.value = ids[1]
-    assert on_disk(session)["selected_system"] == ids[1]
+    ed.selected.value = (ids[0], ids[1])                   # a bundle: costs add up
+    saved = on_disk(session)
+    assert [o["system_id"] for o in saved["systems"]] == [ids[0], ids[1]]
+    assert saved["costs"]["initial_cost_yen"] == (ed.catalogue[0].initial_cost_yen
+                                                  + ed.catalogue[1].initial_cost_yen)
     ed.weights["integration"].value = 0.0                   # every weight 0: refused
     assert ed.error.value and on_disk(session)["weights"]["integration"] == 1.0
 

@@ -130,8 +130,12 @@ def forecast_range(forecast, lang: str = "ja") -> Figure:
     return fig
 
 
-def roadmap(phases: pd.DataFrame, lang: str = "ja") -> Figure:
-    """Phase 1 quick wins, then phase 2 redesign: hours saved per year, cumulative."""
+def roadmap(phases: pd.DataFrame, lang: str = "ja", number=None) -> Figure:
+    """Phase 1 quick wins, then phase 2 redesign: hours saved per year, cumulative.
+
+    ``number`` formats the hours in the labels (the handout passes its key-figure formatter,
+    so the chart and the table beside it show the same figure)."""
+    number = number or (lambda v: i18n.fmt_number(v, 1))
     with style_context():
         fig, ax = _figure(3, "dec.chart.roadmap", lang)
         y = np.arange(len(phases))
@@ -141,7 +145,7 @@ def roadmap(phases: pd.DataFrame, lang: str = "ja") -> Figure:
         for yi, (_phase, row) in zip(y, phases.iterrows(), strict=True):
             ax.text(start[yi] + row["hours_saved"], yi,
                     "  " + i18n.t("dec.roadmap_label", lang, count=int(row["steps"]),
-                                  hours=f"{row['hours_saved']:,.0f}"),
+                                  hours=number(row["hours_saved"])),
                     va="center", fontsize=8)
         ax.set_yticks(y, [i18n.t(f"dec.phase_n.{p}", lang) for p in phases.index])
         ax.set_ylim(len(phases) - 0.5, -0.5)

@@ -1,8 +1,9 @@
 """Decision sections of the handout (docs/formulas.md): ranges, selection, funding, roadmap and
 follow-up. A mixin of :class:`kit.documents.handout.Handout`; every method returns an HTML fragment.
 
-Forecasts are shown as ``P50（P10〜P90）`` from :func:`kit.domain.uncertainty.monte_carlo` (seeded:
-the same workspace gives the same handout).
+Each figure is the deterministic headline of :func:`kit.domain.impact.compute` with its
+``（P10〜P90）`` range from :func:`kit.domain.uncertainty.monte_carlo` beside it (seeded: the same
+workspace gives the same handout); the simulation's median appears only in the uncertainty table.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from kit import i18n
 from kit.documents.fragments import esc as _esc
 from kit.documents.fragments import figure_html as _img
 from kit.documents.fragments import table as _table
-from kit.domain import followup, selection, uncertainty
+from kit.domain import followup, impact, selection, uncertainty
 
 SEED = 20261126
 DRAWS = 10_000
@@ -27,14 +28,16 @@ class DecisionSections:
     def forecast(self) -> uncertainty.Forecast:
         return uncertainty.monte_carlo(self.work, self.assumptions, n=DRAWS, seed=SEED)
 
-    def ranged(self, values: tuple[float, float, float], fmt) -> str:
-        """``P50（P10〜P90）`` — a forecast is never shown without its range."""
-        p10, p50, p90 = values
+    def ranged(self, values: tuple[float, float, float], fmt, headline: float) -> str:
+        """``value（P10〜P90）``: the deterministic, hand-computable ``headline`` (what
+        ``kit impact --json`` gives) with the simulated P10–P90 range beside it. The
+        simulation's median is shown only in the uncertainty table."""
+        p10, _p50, p90 = values
         if fmt(p10) == fmt(p90):               # no range entered for what drives this figure
-            if p50 == float("inf") or not any(ch.isdigit() for ch in fmt(p50)):
-                return fmt(p50)                # a figure in words has no range
-            return f'{fmt(p50)} <span class="range">{self.t("dec.no_range")}</span>'
-        return (f'{fmt(p50)} <span class="range">'
+            if headline == float("inf") or not any(ch.isdigit() for ch in fmt(headline)):
+                return fmt(headline)           # a figure in words has no range
+            return f'{fmt(headline)} <span class="range">{self.t("dec.no_range")}</span>'
+        return (f'{fmt(headline)} <span class="range">'
                 f'{self.t("dec.range", low=fmt(p10), high=fmt(p90))}</span>')
 
     def years(self, value: float) -> str:
@@ -46,11 +49,18 @@ class DecisionSections:
             return self.t("inputs.no_payback")
         return self.fmt.years(value)
 
-    def figure_range(self, output: str, fmt, transform=None) -> str:
-        values = self.forecast.p(output)
+    def figure_range(self, output: str, fmt, transform=None, result=None,
+                     forecast=None) -> str:
+        """Headline ``output`` of ``result`` (default: the group's) with its P10–P90 range."""
+        result = result or self.impact
+        forecast = forecast or self.forecast
+        headline = getattr(result, output)
+        headline = float("inf") if headline is None else headline
+        values = forecast.p(output)
         if transform is not None:
             values = tuple(sorted(transform(v) for v in values))
-        return self.ranged(values, fmt)
+            headline = transform(headline)
+        return self.ranged(values, fmt, headline)
 
     # -- uncertainty ---------------------------------------------------------------------
     def uncertainty_html(self) -> str:
@@ -68,13 +78,13 @@ class DecisionSections:
             p10, p50, p90 = f.p(key)
             unit = per_year if key in ("hours_saved", "cost_saved_yen",
                                        "resident_hours_saved") else ""
-            rows.append([self.t(label), fmt(p10), f"<b>{fmt(p50)}</b>", fmt(p90) + unit])
+            rows.append([self.t(label), fmt(p10), fmt(p50), fmt(p90) + unit])
         bias = (self.t("dec.bias_on", capex=f"{uncertainty.OPTIMISM_BIAS_CAPEX:.0%}",
                        duration=f"{uncertainty.OPTIMISM_BIAS_DURATION:.0%}")
                 if f.optimism_bias else self.t("dec.bias_off"))
         note = self.t("dec.method", n=f"{f.n:,}", seed=f.seed, inputs=f.uncertain_inputs)
         parts = [f'<section class="uncertainty"><h2>{self.t("dec.uncertainty")}</h2>',
-                 _table(["", "P10", "P50", "P90"], rows, "figures ranges"),
+                 _table(["", "P10", self.t("fin.p50_label"), "P90"], rows, "figures ranges"),
                  f'<p class="note">{note}</p><p class="note">{bias}</p>']
         if f.uncertain_inputs == 0:
             parts.append(f'<p class="note">{self.t("dec.no_ranges")}</p>')
@@ -115,7 +125,7 @@ class DecisionSections:
                  _img(cd.ranking(ranked, self.lang)),
                  _img(cd.weight_sensitivity(prob, {o.system_id: o.name for o in options},
                                             self.lang)),
-                 self._scenarios(options, table), "</section>"]
+                 self._scenarios(options, table), self.out_of_scope_html(), "</section>"]
         return "".join(parts)
 
     def _chosen(self, system_id: str) -> str:
@@ -138,18 +148,22 @@ class DecisionSections:
 
     def _scenarios(self, options, table) -> str:
         rows = []
-        for option in [None, *options]:
-            sid = option.system_id if option else ""
+        extra = [self.work.systems] if selection.BUNDLE in table.index else []
+        for option in [None, *options, *extra]:
+            chosen = option is self.work.systems
+            sid = selection.BUNDLE if chosen else option.system_id if option else ""
             scen = selection.scenario(self.work, option)
             f = uncertainty.monte_carlo(scen, self.assumptions, n=SCENARIO_DRAWS, seed=SEED)
+            m = impact.compute(scen, self.assumptions)
             r = table.loc[sid]
-            name = _esc(option.name) if option else self.t("dec.no_system")
+            name = (self.t("fin.bundle_row", names=_esc(r["name"])) if chosen
+                    else _esc(option.name) if option else self.t("dec.no_system"))
             rows.append([name, str(int(r["steps_changed"])),
-                         self.ranged(f.p("hours_saved"), self.hours),
+                         self.figure_range("hours_saved", self.hours, result=m, forecast=f),
                          self.yen(r["initial_cost_yen"]), self.yen(r["annual_cost_yen"]),
                          self.yen(r["subsidy_yen"]),
-                         self.ranged(f.p("general_fund_yen"), self.yen),
-                         self.ranged(f.p("npv_yen"), self.yen)])
+                         self.figure_range("general_fund_yen", self.yen, result=m, forecast=f),
+                         self.figure_range("npv_yen", self.yen, result=m, forecast=f)])
         headers = [self.t("dec.system"), self.t("dec.steps_changed"),
                    self.t("fig.hours_saved") + self.t("dec.per_year"),
                    self.t("fig.initial_cost"), self.t("fig.annual_cost"),
@@ -163,18 +177,18 @@ class DecisionSections:
         w, m = self.work, self.impact
         c0 = w.costs.initial_cost_yen
         rows = []
-        for f in w.funding:
-            amount = f.rate * f.eligible_share * c0
-            capped = f.cap_yen is not None and amount > f.cap_yen
-            value = min(amount, f.cap_yen) if f.cap_yen is not None else amount
+        for f, part in zip(w.funding, m.funding, strict=True):     # kit.domain.finance
+            value = part["amount_yen"]
+            capped = f.cap_yen is not None and c0 > 0 and abs(value - f.cap_yen) < 0.5
             mark = f' <span class="assumption">{self.t("dec.confirm")}</span>' \
                 if f.assumption else ""
             rows.append([_esc(f.name) + mark, i18n.fmt_percent(f.rate),
                          i18n.fmt_percent(f.eligible_share),
+                         self.t("fin.base.remaining" if f.on_remaining else "fin.base.eligible"),
                          self.yen(f.cap_yen) if f.cap_yen is not None else "—",
                          self.yen(value) + (f' ({self.t("dec.capped")})' if capped else "")])
         headers = [self.t("report.funding"), self.t("field.rate"),
-                   self.t("field.eligible_share"), self.t("field.cap_yen"),
+                   self.t("field.eligible_share"), self.t("fin.base"), self.t("field.cap_yen"),
                    self.t("fig.subsidy")]
         body = (_table(headers, rows, "funding") if rows
                 else f'<p>{self.t("dec.no_funding")}</p>')
@@ -182,7 +196,7 @@ class DecisionSections:
                         subsidy=self.yen(m.subsidy_yen), years=m.horizon_years,
                         general=self.figure_range("general_fund_yen", self.yen))
         return (f'<section class="funding"><h2>{self.t("dec.funding")}</h2>{body}'
-                f'<p>{totals}</p><p class="note">{self.t("dec.funding_note")}</p></section>')
+                f'<p>{totals}</p>{self.waterfall_html()}<p class="note">{self.t("dec.funding_note")}</p></section>')
 
     # -- phases --------------------------------------------------------------------------
     def roadmap_html(self) -> str:
@@ -199,7 +213,7 @@ class DecisionSections:
         return (f'<section class="roadmap"><h2>{self.t("dec.roadmap")}</h2>'
                 + _table(headers, rows, "phases")
                 + f'<p class="note">{self.t("dec.roadmap_note")}</p>'
-                + _img(cd.roadmap(phases, self.lang)) + "</section>")
+                + _img(cd.roadmap(phases, self.lang, self.fmt.hours_number)) + "</section>")
 
     # -- follow-up -----------------------------------------------------------------------
     def follow_up_html(self) -> str:

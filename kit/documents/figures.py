@@ -38,7 +38,18 @@ KEY_FIGURES: dict[str, tuple[str, str, str | None]] = {
     "payback": ("payback_years", "years", None),
     "quick_win_hours_saved": ("quick_win_hours_saved", "hours", "year"),
     "redesign_hours_saved": ("redesign_hours_saved", "hours", "year"),
+    # cash versus capacity (docs/formulas.md)
+    "cash_saved": ("cash_saved_yen", "yen", "year"),
+    "capacity_hours": ("capacity_hours", "hours", "year"),
+    "non_labour_saved": ("non_labour_saved_yen", "yen", "year"),
+    "npv_cash": ("npv_cash_yen", "yen", "horizon"),
+    "payback_cash": ("payback_cash_years", "years", None),
+    "resident_cost_saved": ("resident_cost_saved_yen", "yen", "year"),
+    "not_delivered_hours": ("not_delivered_hours", "hours", "year"),
 }
+# switching-value inputs (kit.domain.finance.SWITCHING) -> kind
+SWITCHING_KINDS = {"uptake": "percent", "annual_cases": "cases", "initial_cost_yen": "yen",
+                   "annual_cost_yen": "yen", "labour_cost_yen_per_hour": "yen"}
 
 
 class Figures:
@@ -54,6 +65,10 @@ class Figures:
     # -- numbers of a kind ----------------------------------------------------------------
     def hours(self, x: float | None) -> str:
         return i18n.fmt_hours(x, self.lang, HOURS_DIGITS)
+
+    def hours_number(self, x: float | None) -> str:
+        """Hours without their unit (a chart label that carries the unit itself)."""
+        return i18n.fmt_number(x, HOURS_DIGITS)
 
     def yen(self, x: float | None) -> str:
         return i18n.fmt_yen(x, self.lang)

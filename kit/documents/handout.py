@@ -12,6 +12,7 @@ from pathlib import Path
 from kit import i18n
 from kit.documents.base import Document
 from kit.documents.decision import DecisionSections
+from kit.documents.finance import FinanceSections
 from kit.documents.fragments import esc, figure_html
 from kit.documents.fragments import table as _table
 from kit.domain import impact
@@ -24,7 +25,7 @@ def _num(x: float, digits: int = 0) -> str:
     return i18n.fmt_number(x, digits)
 
 
-class Handout(DecisionSections, Document):
+class Handout(FinanceSections, DecisionSections, Document):
     """One group's handout, read from ``session_dir`` (the single source of truth)."""
 
     SECTIONS = ("header", "key_figures", "uncertainty", "changes", "roadmap", "charts",
@@ -73,16 +74,19 @@ class Handout(DecisionSections, Document):
             "general_fund": self.figure_range("general_fund_yen", f.yen),
             "npv": self.figure_range("npv_yen", f.yen),
             "payback": self.figure_range("payback_years", self.years),
+            "payback_cash": self.years(m.payback_cash_years),      # none without costs
         }
         keys = ("hours_asis", "hours_tobe", "hours_saved", "fte_freed", "cost_saved",
-                "resident_hours_saved", "lead_time", "initial_cost", "annual_cost", "subsidy",
-                "general_fund", "npv", "payback")
+                "cash_saved", "capacity_hours", "resident_hours_saved", "lead_time",
+                "initial_cost", "annual_cost", "subsidy", "general_fund", "npv", "npv_cash",
+                "payback", "payback_cash", "resident_cost_saved")
         body = "".join(f'<tr><th>{f.name(k)}</th>'
                        f'<td class="num">{f.figure(k, m, ranged.get(k))}</td></tr>'
                        for k in keys)
         return (f'<section class="key-figures"><h2>{self.t("report.key_figures")}</h2>'
                 f'<table class="figures">{body}</table>'
-                f'<p class="note">{self.t("report.figures_note")}</p></section>')
+                f'<p class="note">{self.t("report.figures_note")}</p>'
+                f'{self.finance_html()}</section>')
 
     def as_is_html(self) -> str:
         df = impact.step_table(self.work, self.impact.uptake)

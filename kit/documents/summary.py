@@ -75,7 +75,8 @@ class Summary(Document):
         """The city's totals: the sum of each group's figure (attributes named as Impact's)."""
         keys = ("hours_saved", "quick_win_hours_saved", "redesign_hours_saved", "fte_freed",
                 "cost_saved_yen", "initial_cost_yen", "annual_cost_yen", "subsidy_yen",
-                "general_fund_yen", "npv_yen", "resident_hours_saved")
+                "general_fund_yen", "npv_yen", "resident_hours_saved", "cash_saved_yen",
+                "capacity_hours", "not_delivered_hours", "npv_cash_yen")
         return SimpleNamespace(**{k: float(sum(getattr(g.impact, k) for g in self.groups))
                                   for k in keys})
 
@@ -112,7 +113,8 @@ class Summary(Document):
         tot, f = self.totals(), self.fmt
         rng = self.hours_range()
         keys = ("hours_saved", "quick_win_hours_saved", "redesign_hours_saved", "fte_freed",
-                "cost_saved", "initial_cost", "annual_cost", "subsidy", "general_fund", "npv")
+                "cost_saved", "cash_saved", "capacity_hours", "not_delivered_hours",
+                "initial_cost", "annual_cost", "subsidy", "general_fund", "npv", "npv_cash")
         rows = [(f.name(k), f.figure(k, tot)) for k in keys]
         rows.insert(1, (self.t("summary.col_range"), self._range_text(rng)))
         body = "".join(f'<tr><th>{k}</th><td class="num">{v}</td></tr>' for k, v in rows)
@@ -145,14 +147,17 @@ class Summary(Document):
                  self._range_text(self.hours_range(g)),
                  self.hours(g.impact.quick_win_hours_saved),
                  self.hours(g.impact.redesign_hours_saved),
-                 self.yen(g.impact.cost_saved_yen), self.yen(g.impact.subsidy_yen),
+                 self.yen(g.impact.cost_saved_yen), self.yen(g.impact.cash_saved_yen),
+                 self.hours(g.impact.capacity_hours), self.hours(g.impact.not_delivered_hours),
+                 self.yen(g.impact.subsidy_yen),
                  self.yen(g.impact.general_fund_yen), self.yen(g.impact.npv_yen)]
                 for g in order]
         headers = [self.t("summary.col_group"), self.t("summary.col_theme"),
                    self.t("fig.hours_saved"), self.t("summary.col_range"),
                    self.t("report.quick_wins"), self.t("report.redesign"),
-                   self.t("fig.cost_saved"), self.t("fig.subsidy"), self.t("fig.general_fund"),
-                   self.t("fig.npv")]
+                   self.t("fig.cost_saved"), self.t("fig.cash_saved"),
+                   self.t("fig.capacity_hours"), self.t("fig.not_delivered_hours"),
+                   self.t("fig.subsidy"), self.t("fig.general_fund"), self.t("fig.npv")]
         return (f'<section class="groups"><h2>{self.t("summary.groups")}</h2>'
                 f'{_table(headers, rows, "figures")}</section>')
 

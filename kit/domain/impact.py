@@ -6,9 +6,8 @@ nobody's for system and external steps (lead time only). To-Be hours use the min
 share after the change; for steps whose saving needs the online channel, the effective
 To-Be hours are ``u · H'_i + (1 − u) · H_i`` at online uptake ``u``.
 
-Money: ``saving_y = ΔH_y · labour cost``; subsidy ``S = min(Σ min(rate · eligible, cap), C0)``;
-general-fund burden ``= C0 + T · Ca − S``; ``NPV = −(C0 − S) + Σ_y (saving_y − Ca)/(1+r)^y``;
-payback is the first (interpolated) year where the undiscounted cumulative net turns ≥ 0.
+Money (hours saved, yen, subsidy, NPV, payback) is :class:`kit.domain.finance.Model`, the one
+vectorised arithmetic the Monte Carlo also uses; :func:`compute` evaluates it at one draw.
 """
 
 from __future__ import annotations
@@ -18,15 +17,19 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from kit.domain.model import Actor, Assumptions, GroupWork, Phase, ValueClass
+from kit.domain import bundle, finance
+from kit.domain.model import Actor, Assumptions, GroupWork, ValueClass
 
-STAFF = {Actor.counter.value, Actor.back_office.value, Actor.approver.value}
-RESIDENT = {Actor.resident.value}
+STAFF, RESIDENT = finance.STAFF, finance.RESIDENT
 
 
-def step_table(work: GroupWork, uptake: float) -> pd.DataFrame:
-    """One row per step with its As-Is and To-Be hours a year (vectorised)."""
-    steps = work.steps
+def step_table(work: GroupWork, uptake: float, planned: bool = False) -> pd.DataFrame:
+    """One row per step with its As-Is and To-Be hours a year (vectorised).
+
+    The To-Be is what the chosen systems deliver (:func:`kit.domain.bundle.effective`; column
+    ``delivered``); ``planned=True`` gives every change as planned."""
+    flags = bundle.delivered(work)
+    steps = work.steps if planned else bundle.effective(work).steps
     df = pd.DataFrame({
         "id": [s.id for s in steps],
         "name": [s.name for s in steps],
@@ -44,6 +47,9 @@ def step_table(work: GroupWork, uptake: float) -> pd.DataFrame:
         "uptake_dependent": np.array([s.uptake_dependent for s in steps], dtype=bool),
         "is_new": np.array([s.is_new for s in steps], dtype=bool),
         "changed": np.array([s.changed for s in steps], dtype=bool),
+        "delivered": np.array(flags, dtype=bool),
+        "unit_cost": np.array([s.unit_cost_yen for s in steps], dtype=float),
+        "unit_cost_after": np.array([s.unit_cost_tobe for s in steps], dtype=float),
     })
     V = float(work.annual_cases)
     exists = ~df["is_new"].to_numpy()
@@ -62,6 +68,10 @@ def step_table(work: GroupWork, uptake: float) -> pd.DataFrame:
     df["visits"] = df["share"] * (visit & exists)
     gone = (df["action"] == "eliminate") | (df["minutes_after"] <= 0)
     df["visits_after"] = u * (df["share_after"] * (visit & ~gone)) + (1 - u) * df["visits"]
+    # non-labour yen per case through the step (postage, printing), As-Is and To-Be
+    df["unit_cost"] = df["share"] * df["unit_cost"] * exists
+    df["unit_cost_after"] = df["unit_cost"] + u * (df["share_after"] * df["unit_cost_after"]
+                                                   - df["unit_cost"])
     return df
 
 
@@ -97,115 +107,117 @@ class Impact:
     horizon_years: int
     discount_rate: float
     labour_cost_yen_per_hour: float
+    # cash versus capacity (a year at the uptake) and the NPV on cash
+    cash_saved_yen: float
+    capacity_hours: float
+    overtime_hours: float
+    contract_hours: float
+    non_labour_saved_yen: float
+    npv_cash_yen: float
+    payback_cash_years: float | None
+    resident_cost_saved_yen: float       # social benefit: never in the city's NPV
+    systems: list[str]                   # the chosen bundle (system ids)
+    not_delivered: list[dict]            # changes the bundle does not deliver
+    not_delivered_hours: float
+    funding: list[dict]                  # each source's amount, in order (the waterfall)
+    switching_values: dict
     yearly: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def group_uptake(work: GroupWork, assumptions: Assumptions) -> float:
-    return assumptions.uptake if work.uptake is None else work.uptake
+group_uptake = finance.group_uptake
+uptake_by_year = finance.uptake_by_year
 
 
-def uptake_by_year(work: GroupWork, assumptions: Assumptions) -> np.ndarray:
-    """Online uptake in years 1..T: the group's ramp, held at its last value; else flat."""
-    T = assumptions.horizon_years
-    ramp = list(work.uptake_by_year)
-    if not ramp:
-        return np.full(T, group_uptake(work, assumptions))
-    ramp = ramp[:T] + [ramp[-1]] * max(0, T - len(ramp))
-    return np.asarray(ramp, dtype=float)
-
-
-def subsidy(work: GroupWork) -> float:
-    """Σ over funding sources of min(rate × eligible share × C0, cap), at most C0."""
-    c0 = work.costs.initial_cost_yen
-    total = 0.0
-    for source in work.funding:
-        amount = source.rate * source.eligible_share * c0
-        if source.cap_yen is not None:
-            amount = min(amount, source.cap_yen)
-        total += amount
-    return min(total, c0)
-
-
-def npv(initial_net: float, net_by_year: np.ndarray, rate: float) -> float:
-    """``−initial_net + Σ_y net_y / (1 + rate)^y`` for y = 1..T."""
-    years = np.arange(1, len(net_by_year) + 1)
-    return float(-initial_net + np.sum(net_by_year / (1 + rate) ** years))
-
-
-def payback_years(initial_net: float, net_by_year: np.ndarray) -> float | None:
-    """Years until the undiscounted cumulative net turns ≥ 0, interpolated within the year."""
-    if initial_net <= 0:
-        return 0.0
-    cumulative = -initial_net + np.cumsum(net_by_year)
-    reached = np.nonzero(cumulative >= 0)[0]
-    if reached.size == 0:
-        return None
-    y = int(reached[0])
-    before = -initial_net if y == 0 else cumulative[y - 1]
-    return float(y + (-before) / net_by_year[y])
+def _years(x: float) -> float | None:
+    return None if np.isinf(x) else float(x)
 
 
 def compute(work: GroupWork, assumptions: Assumptions) -> Impact:
+    """The headline figures: :class:`kit.domain.finance.Model` at one draw (the likely inputs)
+    on the To-Be the chosen systems deliver, plus the descriptive sums of :func:`step_table`
+    (hours before and after, lead time, visits) and the changes not delivered."""
     u = group_uptake(work, assumptions)
     df = step_table(work, u)
     staff, resident = df["staff"].to_numpy(), df["resident"].to_numpy()
     hours_asis = float(df.loc[staff, "hours"].sum())
-    hours_tobe = float(df.loc[staff, "hours_after"].sum())
-    saved = hours_asis - hours_tobe
     res_asis = float(df.loc[resident, "hours"].sum())
-    res_tobe = float(df.loc[resident, "hours_after"].sum())
     waste = float(df.loc[staff & (df["value"] == ValueClass.waste.value), "hours"].sum())
     V = float(work.annual_cases)
-    qw = staff & (df["phase"] == Phase.quick_win.value).to_numpy()
-
-    # money over the horizon: saving is linear in uptake
-    dep = df["uptake_dependent"].to_numpy() & staff
-    full_saving = (df["hours"] - df["hours_after_full"]).to_numpy()
-    fixed = float(full_saving[staff & ~dep].sum())
-    per_uptake = float(full_saving[dep].sum())
-    ramp = uptake_by_year(work, assumptions)
-    hours_by_year = fixed + ramp * per_uptake
-    labour = assumptions.labour_cost_yen_per_hour
-    saving_by_year = hours_by_year * labour
+    model = finance.Model(bundle.effective(work), assumptions)
+    likely = model.likely_inputs(work)
+    out = {k: v[0] for k, v in model.evaluate(**likely).items()}
+    saved = float(out["hours_saved"])
+    a = assumptions
     c0, ca = work.costs.initial_cost_yen, work.costs.annual_cost_yen
-    T, r = assumptions.horizon_years, assumptions.discount_rate
-    s = subsidy(work)
-    net_by_year = saving_by_year - ca
-    total_cost = c0 + T * ca
-    general_fund = total_cost - s
-    hours_over_horizon = float(hours_by_year.sum())
+    T, r = a.horizon_years, a.discount_rate
+    s = float(out["subsidy_yen"])
+    net_by_year = out["net_by_year"]
+    general_fund = float(out["general_fund_yen"])
+    hours_over_horizon = float(out["hours_by_year"].sum())
     years = np.arange(1, T + 1)
     yearly = pd.DataFrame({
-        "year": years, "uptake": ramp, "hours_saved": hours_by_year,
-        "saving_yen": saving_by_year, "running_cost_yen": np.full(T, ca),
-        "net_yen": net_by_year, "discounted_net_yen": net_by_year / (1 + r) ** years,
+        "year": years, "uptake": out["uptake_by_year"], "hours_saved": out["hours_by_year"],
+        "saving_yen": out["saving_by_year"], "cash_yen": out["cash_by_year"],
+        "running_cost_yen": np.full(T, ca),
+        "net_yen": net_by_year, "discounted_net_yen": net_by_year * model.disc,
         "cumulative_net_yen": -(c0 - s) + np.cumsum(net_by_year),
     })
+    planned = step_table(work, u, planned=True)
+    at_stake = dict(zip(planned["id"], planned["hours_saved"] * planned["staff"], strict=True))
+    missing = bundle.not_delivered(work, {k: float(v) for k, v in at_stake.items()})
+    visits_saved = float(df["visits"].sum() - df["visits_after"].sum())
+    res_saved = float(out["resident_hours_saved"])
+    parts = finance.subsidy_parts(likely["c0"], model.funding)
     return Impact(
         uptake=u, annual_cases=V,
-        hours_asis=hours_asis, hours_tobe=hours_tobe, hours_saved=saved,
-        fte_freed=saved / assumptions.hours_per_fte, cost_saved_yen=saved * labour,
-        resident_hours_asis=res_asis, resident_hours_tobe=res_tobe,
-        resident_hours_saved=res_asis - res_tobe,
+        hours_asis=hours_asis, hours_tobe=hours_asis - saved, hours_saved=saved,
+        fte_freed=saved / a.hours_per_fte,
+        cost_saved_yen=float(out["cost_saved_yen"]),
+        resident_hours_asis=res_asis, resident_hours_tobe=res_asis - res_saved,
+        resident_hours_saved=res_saved,
         visits_per_case_asis=float(df["visits"].sum()),
         visits_per_case_tobe=float(df["visits_after"].sum()),
         lead_time_asis_days=float(df["lead_days"].sum()),
         lead_time_tobe_days=float(df["lead_days_after"].sum()),
         waste_share=waste / hours_asis if hours_asis else 0.0,
-        quick_win_hours_saved=float(df.loc[qw, "hours_saved"].sum()),
-        redesign_hours_saved=float(df.loc[staff & ~qw, "hours_saved"].sum()),
-        initial_cost_yen=c0, annual_cost_yen=ca, subsidy_yen=s, total_cost_yen=total_cost,
-        general_fund_yen=general_fund,
-        npv_yen=npv(c0 - s, net_by_year, r),
-        payback_years=payback_years(c0 - s, net_by_year),
+        quick_win_hours_saved=float(out["quick_win_hours_saved"]),
+        redesign_hours_saved=float(out["redesign_hours_saved"]),
+        initial_cost_yen=c0, annual_cost_yen=ca, subsidy_yen=s, total_cost_yen=c0 + T * ca,
+        general_fund_yen=general_fund, npv_yen=float(out["npv_yen"]),
+        payback_years=_years(out["payback_years"]),
         general_fund_per_hour_saved_yen=(general_fund / hours_over_horizon
                                          if hours_over_horizon > 0 else None),
-        horizon_years=T, discount_rate=r, labour_cost_yen_per_hour=labour,
+        horizon_years=T, discount_rate=r, labour_cost_yen_per_hour=a.labour_cost_yen_per_hour,
+        cash_saved_yen=float(out["cash_saved_yen"]),
+        capacity_hours=float(out["capacity_hours"]),
+        overtime_hours=float(out["overtime_hours"]),
+        contract_hours=float(out["contract_hours"]),
+        non_labour_saved_yen=float(out["non_labour_saved_yen"]),
+        npv_cash_yen=float(out["npv_cash_yen"]),
+        payback_cash_years=_years(out["payback_cash_years"]),
+        resident_cost_saved_yen=(res_saved * a.resident_value_yen_per_hour
+                                 + visits_saved * V * a.travel_cost_yen_per_visit),
+        systems=[o.system_id for o in work.systems],
+        not_delivered=missing, not_delivered_hours=float(sum(m["hours"] for m in missing)),
+        funding=[{"name": f.name, "on_remaining": f.on_remaining, "amount_yen": float(x[0])}
+                 for f, x in zip(work.funding, parts, strict=True)],
+        switching_values=finance.switching_values(model, likely),
         yearly=yearly.to_dict(orient="records"),
     )
+
+
+def cost_per_case(work: GroupWork, assumptions: Assumptions) -> pd.DataFrame:
+    """Yen per case by channel, As-Is and To-Be: staff minutes × labour cost + non-labour
+    unit costs, of the steps through each channel (at the uptake)."""
+    df = step_table(work, group_uptake(work, assumptions))
+    V = float(work.annual_cases) or 1.0
+    labour = assumptions.labour_cost_yen_per_hour * df["staff"] / V
+    df["before"] = df["hours"] * labour + df["unit_cost"]
+    df["after"] = df["hours_after"] * labour + df["unit_cost_after"]
+    return df.groupby("channel", sort=False)[["before", "after"]].sum()
 
 
 def hours_by_actor(work: GroupWork, assumptions: Assumptions) -> pd.DataFrame:

@@ -78,6 +78,26 @@ class Phase(str, enum.Enum):
     redesign = "redesign"
 
 
+class Realised(str, enum.Enum):
+    """How a step's saved staff hours show in the budget (docs/formulas.md, cash vs capacity)."""
+    redeploy = "redeploy"       # freed for other work: capacity, no yen leaves the budget
+    overtime = "overtime"       # overtime not paid: cash at labour cost × overtime premium
+    contract = "contract"       # 会計年度任用・委託 hours not bought: cash at the contract rate
+
+
+def _realised(value: Any) -> Any:
+    """The value, or its label in either language (再配置 / 時間外 / 任用・委託)."""
+    if isinstance(value, str):
+        for lang in i18n.LANGS:
+            for text, key in i18n.choices("realised_as", lang):
+                if value.strip() == text:
+                    return key
+    return value
+
+
+RealisedAs = Annotated[Realised, BeforeValidator(_realised)]
+
+
 # --- boundary parsing ---------------------------------------------------------------------
 def _no_control(value: str) -> str:
     if CONTROL_RE.search(value):
@@ -151,7 +171,11 @@ class Step(_Model):
     # decision depth: three-point To-Be minutes and the capability a change needs
     minutes_after_low: Minutes | None = None
     minutes_after_high: Minutes | None = None
-    needs: Text = ""            # capability tags, e.g. "online;rpa" (see kit.domain.selection)
+    needs: Text = ""            # capability tags, e.g. "online;rpa" (see kit.domain.bundle)
+    # finance: how the saving is realised (None = the session's default), non-labour cost
+    realised_as: RealisedAs | None = None
+    unit_cost_yen: Yen = 0.0                # e.g. postage 110 円 per case through the step
+    unit_cost_after_yen: Yen | None = None  # default unchanged; 0 when eliminated
 
     @model_validator(mode="after")
     def _three_point_order(self):
@@ -172,6 +196,13 @@ class Step(_Model):
         return self.minutes if self.minutes_after is None else self.minutes_after
 
     @property
+    def unit_cost_tobe(self) -> float:
+        if self.action == Action.eliminate:
+            return 0.0
+        return self.unit_cost_yen if self.unit_cost_after_yen is None else \
+            self.unit_cost_after_yen
+
+    @property
     def share_tobe(self) -> float:
         return self.share if self.share_after is None else self.share_after
 
@@ -185,7 +216,8 @@ class Step(_Model):
     def changed(self) -> bool:
         return (self.is_new or self.action != Action.keep
                 or self.minutes_tobe != self.minutes or self.share_tobe != self.share
-                or self.wait_days_tobe != self.wait_days)
+                or self.wait_days_tobe != self.wait_days
+                or self.unit_cost_tobe != self.unit_cost_yen)
 
 
 class Costs(_Model):
@@ -205,6 +237,7 @@ class FundingSource(_Model):
     eligible_share: Share = 1.0
     source: Text = ""
     assumption: Flag = True
+    on_remaining: Flag = False      # True: applies to what the sources above it leave
 
 
 Score = Annotated[float, BeforeValidator(to_number), Field(ge=1, le=5)]
@@ -250,6 +283,24 @@ class Assumptions(_Model):
     discount_rate: Annotated[float, BeforeValidator(to_number), Field(ge=0, le=0.5)] = 0.04
     discount_rate_source: Text = ""        # empty: the catalogue's default note is shown
     uptake: Share = 0.3
+    # cash versus capacity (docs/formulas.md); every default is an assumption
+    realised_as: RealisedAs = Realised.redeploy
+    overtime_premium: Annotated[float, BeforeValidator(to_number), Field(ge=1, le=3)] = 1.25
+    contract_rate_yen_per_hour: Annotated[float, BeforeValidator(to_number),
+                                          Field(ge=0, le=100_000)] | None = None
+    # the resident's burden as a social benefit: never in the city's NPV
+    resident_value_yen_per_hour: Annotated[float, BeforeValidator(to_number),
+                                           Field(ge=0, le=100_000)] = 1000.0
+    travel_cost_yen_per_visit: Annotated[float, BeforeValidator(to_number),
+                                         Field(ge=0, le=100_000)] = 300.0
+    resident_value_source: Text = ("仮定: 住民1人1時間あたりの時間価値と来庁1回あたりの交通費"
+                                   "（往復）。社会的な便益で、市の財政効果には含めません。")
+
+    @property
+    def contract_rate(self) -> float:
+        """Yen per contract hour not bought (default: the labour cost)."""
+        return self.labour_cost_yen_per_hour if self.contract_rate_yen_per_hour is None \
+            else self.contract_rate_yen_per_hour
 
     @field_validator("horizon_years", mode="before")
     @classmethod
@@ -318,7 +369,8 @@ class GroupWork(_Model):
     weights: dict[str, Annotated[float, BeforeValidator(to_number), Field(ge=0, le=1000)]] = \
         Field(default_factory=dict, max_length=30)
     scores: dict[str, dict[str, Score]] = Field(default_factory=dict, max_length=30)
-    selected_system: Text = ""
+    selected_system: Text = ""        # kept for old workspaces; the bundle is ``systems``
+    systems: list[SystemOption] = Field(default_factory=list, max_length=10)
     ranges: Ranges = Field(default_factory=Ranges)
     optimism_bias: Flag = False
     actuals: Actuals = Field(default_factory=Actuals)

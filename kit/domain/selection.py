@@ -16,12 +16,12 @@
 Weights are non-negative and normalised to sum 1. ``score = Σ_c w_c · n_c`` (0..1); rank 1 is
 the highest score (ties keep the catalogue order).
 
-**Scenarios.** A candidate is a scenario of the group's To-Be: a change tagged with the
-capabilities it needs (``Step.needs``, e.g. ``online;rpa``) happens only with a system whose
-catalogue ``enables`` lists all of them; quick wins need no system and always happen; a
-redesign change with no tag happens with any system. Changes that do not happen revert to the
-As-Is step (added steps are dropped); the candidate's initial and annual cost replace the
-group's costs. :func:`scenario_table` then gives hours saved, subsidy, general-fund burden and
+**Scenarios.** A candidate (or a bundle of them) is a scenario of the group's To-Be with the
+rule of :mod:`kit.domain.bundle`: a change tagged with the capabilities it needs
+(``Step.needs``, e.g. ``online;rpa``) happens only when the systems enable all of them; quick
+wins need no system and always happen; a redesign change with no tag happens with any system.
+Changes that do not happen revert to the As-Is step; the systems' initial and annual costs
+replace the group's costs. :func:`scenario_table` then gives hours saved, subsidy, general-fund burden and
 NPV per candidate from :mod:`kit.domain.impact`.
 
 "Used by other municipalities" and "newest" are refused as criteria (:func:`check_criterion`).
@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 
 from kit import i18n
-from kit.domain import impact
-from kit.domain.model import Action, Assumptions, GroupWork, Phase, SystemOption
+from kit.domain import bundle, impact
+from kit.domain.model import Assumptions, GroupWork, Phase, SystemOption
 from kit.exceptions import InputError
 
 COST_CRITERIA = ("initial_cost", "annual_cost")
@@ -53,6 +53,7 @@ _REFUSED = re.compile(
     r"最新|新しさ|流行|人気|newest|latest|popular|other municipalit|other cities|"
     r"used by other|adoption count|track record|reference customers", re.I)
 # Saaty's random consistency index, n = 1..10 (Saaty 1980, as used in most AHP texts)
+BUNDLE = "+"          # scenario_table's row of the group's chosen bundle
 SAATY_RI = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49)
 
 
@@ -267,43 +268,45 @@ def ahp_weights(criteria: list[str], pairwise: dict[tuple[str, str], float]) -> 
 
 
 # --- scenarios ----------------------------------------------------------------------------
-def applies(step, option: SystemOption | None) -> bool:
-    """Whether a step's To-Be change happens with ``option`` (None = no system at all)."""
-    if not step.changed or step.phase == Phase.quick_win:
-        return True
+def _bundle(option) -> list[SystemOption]:
     if option is None:
-        return False
-    return set(step.needs_tags) <= set(option.enables_tags)
+        return []
+    return list(option) if isinstance(option, (list, tuple)) else [option]
 
 
-def scenario(work: GroupWork, option: SystemOption | None) -> GroupWork:
-    """The group's To-Be as it would be with ``option`` (see the module docstring)."""
-    steps = []
-    for step in work.steps:
-        if applies(step, option):
-            steps.append(step)
-        elif not step.is_new:
-            steps.append(step.model_copy(update={
-                "action": Action.keep, "minutes_after": None, "share_after": None,
-                "wait_days_after": None, "minutes_after_low": None,
-                "minutes_after_high": None}))
+def applies(step, option) -> bool:
+    """Whether a step's To-Be change happens with ``option`` (a system, a list of systems as a
+    bundle, or None = no system at all): the rule of :mod:`kit.domain.bundle`."""
+    systems = _bundle(option)
+    return not bundle.missing(step, bundle.capabilities(systems), bool(systems))
+
+
+def scenario(work: GroupWork, option) -> GroupWork:
+    """The group's To-Be with ``option`` (one system, a bundle, or None) as its systems and
+    their catalogue costs; :func:`kit.domain.impact.compute` then counts what it delivers."""
+    systems = _bundle(option)
+    initial, annual = bundle.costs(systems)
     costs = work.costs.model_copy(update={
-        "system": option.name if option else "",
-        "initial_cost_yen": option.initial_cost_yen if option else 0.0,
-        "annual_cost_yen": option.annual_cost_yen if option else 0.0,
-        "source": option.source if option else ""})
-    return work.model_copy(update={"steps": steps, "costs": costs})
+        "system": " + ".join(o.name for o in systems), "initial_cost_yen": initial,
+        "annual_cost_yen": annual, "source": "; ".join(dict.fromkeys(o.source for o in systems))})
+    return work.model_copy(update={"systems": systems, "costs": costs})
 
 
 def scenario_table(work: GroupWork, options: list[SystemOption],
                    assumptions: Assumptions) -> pd.DataFrame:
-    """Per candidate: steps changed, hours and cost saved a year, costs, subsidy, NPV."""
+    """Per candidate (and the group's chosen bundle, when it is not one of them): steps
+    changed, hours and cost saved a year, costs, subsidy, NPV. Index: the system id, "" for
+    no system, :data:`BUNDLE` for the chosen bundle."""
+    ids = [o.system_id for o in work.systems]
+    extra = [work.systems] if ids and ids not in ([o.system_id] for o in options) else []
     rows = []
-    for option in [None, *options]:
+    for option in [None, *options, *extra]:
         m = impact.compute(scenario(work, option), assumptions)
+        systems = _bundle(option)
         rows.append({
-            "system_id": option.system_id if option else "",
-            "name": option.name if option else "",
+            "system_id": BUNDLE if option is work.systems else
+            (systems[0].system_id if systems else ""),
+            "name": " + ".join(o.name for o in systems),
             "steps_changed": sum(1 for s in work.steps if s.changed and applies(s, option)),
             "hours_saved": m.hours_saved, "cost_saved_yen": m.cost_saved_yen,
             "initial_cost_yen": m.initial_cost_yen, "annual_cost_yen": m.annual_cost_yen,
@@ -314,13 +317,22 @@ def scenario_table(work: GroupWork, options: list[SystemOption],
 
 def scenario_metrics(table: pd.DataFrame) -> dict[str, dict[str, float]]:
     """``metrics`` for :func:`rank` from :func:`scenario_table` (hours saved and NPV)."""
-    return {"hours_saved": table["hours_saved"].drop("", errors="ignore").to_dict(),
-            "npv": table["npv_yen"].drop("", errors="ignore").to_dict()}
+    table = table.drop(["", BUNDLE], errors="ignore")
+    return {"hours_saved": table["hours_saved"].to_dict(), "npv": table["npv_yen"].to_dict()}
 
 
 def group_options(work: GroupWork, catalogue: list[SystemOption] | None = None):
-    """The group's candidates, else the session catalogue."""
-    return list(work.candidates) or list(catalogue or [])
+    """The group's candidates (added by hand), else the catalogue's relevant systems
+    (:func:`kit.domain.bundle.split_catalogue`: out-of-scope systems are not ranked)."""
+    return list(work.candidates) or bundle.split_catalogue(work, list(catalogue or []))[0]
+
+
+def out_of_scope(work: GroupWork, catalogue: list[SystemOption] | None = None):
+    """Catalogue systems shown apart as 対象外: relevant to none of the group's changes and
+    not added by hand."""
+    chosen = {o.system_id for o in group_options(work, catalogue)}
+    return [o for o in bundle.split_catalogue(work, list(catalogue or []))[1]
+            if o.system_id not in chosen]
 
 
 def rank_work(work: GroupWork, assumptions: Assumptions,

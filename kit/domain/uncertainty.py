@@ -9,11 +9,9 @@ shape λ = 4: ``α = 1 + 4(m − a)/(b − a)``, ``β = 1 + 4(b − m)/(b − a)
 ``(a + 4m + b)/6``). Uptake draws shift every year of the group's ramp by the same amount
 (clipped to 0..1).
 
-Per draw, with the arithmetic of :mod:`kit.domain.impact` (vectorised over draws × steps):
-``fixed = V/60 · Σ_{staff, not online} (p·t − p'·t')``, ``online = V/60 · Σ_{staff, online}
-(p·t − p'·t')``; hours saved ``= fixed + u · online``; year-y hours ``fixed + u_y · online``;
-``NPV = −(C0 − S) + Σ_y (L · hours_y − Ca)/(1+r)^y`` with the subsidy ``S`` recomputed from the
-drawn C0. When every range collapses the draws equal kit.domain.impact's figures exactly.
+Each draw goes through :class:`kit.domain.finance.Model`, the arithmetic the headline
+(:func:`kit.domain.impact.compute`, one draw at the likely values) uses: when every range
+collapses the draws equal the headline exactly.
 
 Optimism bias (off by default, ``GroupWork.optimism_bias``): the initial (capital) IT cost is
 multiplied by ``1 + OPTIMISM_BIAS_CAPEX``. Source: HM Treasury, *Green Book supplementary
@@ -31,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kit import i18n
-from kit.domain import impact
+from kit.domain import bundle, finance
 from kit.domain.model import Assumptions, GroupWork
 from kit.exceptions import InputError
 
@@ -133,7 +131,7 @@ def inputs(work: GroupWork, assumptions: Assumptions) -> Inputs:
     return Inputs(
         minutes=np.asarray(rows, dtype=float).reshape(len(rows), 3),
         cases=_range("cases", work.annual_cases, r.annual_cases_low, r.annual_cases_high),
-        uptake=_range("uptake", impact.group_uptake(work, assumptions), r.uptake_low,
+        uptake=_range("uptake", finance.group_uptake(work, assumptions), r.uptake_low,
                       r.uptake_high),
         initial_cost=_range("initial_cost", c.initial_cost_yen, r.initial_cost_low,
                             r.initial_cost_high),
@@ -142,87 +140,12 @@ def inputs(work: GroupWork, assumptions: Assumptions) -> Inputs:
         step_names=[s.name for s in work.steps])
 
 
-class _Model:
-    """The vectorised arithmetic of one group; ``evaluate`` takes one value per draw."""
-
-    def __init__(self, work: GroupWork, assumptions: Assumptions):
-        steps = work.steps        # plain arrays: same rules as impact.step_table, no pandas
-        staff = np.array([s.actor.value in impact.STAFF for s in steps], dtype=bool)
-        dep = np.array([s.uptake_dependent for s in steps], dtype=bool)
-        exists = np.array([not s.is_new for s in steps], dtype=bool)
-        asis = np.array([s.share * s.minutes for s in steps], dtype=float)
-        self.asis = asis * exists * staff                                         # p·t
-        self.share_after = np.array([s.share_tobe for s in steps], dtype=float) * staff  # p'
-        self.dep, self.staff = dep & staff, staff
-        resident = np.array([s.actor.value in impact.RESIDENT for s in steps], dtype=bool)
-        self.res_asis = asis * exists * resident
-        self.res_share_after = np.array([s.share_tobe for s in steps], dtype=float) * resident
-        self.res_dep, self.resident = dep & resident, resident
-        self.quick = np.array([s.phase.value == "quick_win" for s in steps], dtype=bool)
-        self.ramp = impact.uptake_by_year(work, assumptions)
-        self.u0 = impact.group_uptake(work, assumptions)
-        self.labour = assumptions.labour_cost_yen_per_hour
-        T, r = assumptions.horizon_years, assumptions.discount_rate
-        self.T, self.disc = T, 1.0 / (1 + r) ** np.arange(1, T + 1)
-        self.funding = [(f.rate * f.eligible_share, f.cap_yen) for f in work.funding]
-        self.uplift = 1 + OPTIMISM_BIAS_CAPEX if work.optimism_bias else 1.0
-
-    def subsidy(self, c0: np.ndarray) -> np.ndarray:
-        total = np.zeros_like(c0)
-        for rate, cap in self.funding:
-            amount = rate * c0
-            total += amount if cap is None else np.minimum(amount, cap)
-        return np.minimum(total, c0)
-
-    def _per_case(self) -> tuple[np.ndarray, np.ndarray]:
-        """Minutes saved per case = ``base − minutes @ weights``, for the sums the model
-        needs (staff fixed, staff online, resident fixed, resident online, and the staff
-        sums of the quick-win steps): one matrix product over the draws instead of a
-        draws × steps temporary per sum."""
-        masks = np.stack([self.staff & ~self.dep, self.dep,
-                          self.resident & ~self.res_dep, self.res_dep,
-                          self.staff & ~self.dep & self.quick, self.dep & self.quick],
-                         axis=1).astype(float)
-        asis = np.where(self.resident[:, None], self.res_asis[:, None], self.asis[:, None])
-        after = np.where(self.resident[:, None], self.res_share_after[:, None],
-                         self.share_after[:, None])
-        return (asis * masks).sum(axis=0), after * masks
-
-    def evaluate(self, minutes, cases, uptake, c0, ca) -> dict[str, np.ndarray]:
-        """``minutes``: draws × steps; the others: one value per draw."""
-        base, weights = self._per_case()
-        per_case = base - minutes @ weights                    # draws × 6, minutes per case
-        fixed, online, res_fixed, res_online, qw_fixed, qw_online = (
-            cases / 60 * per_case[:, j] for j in range(6))
-        shift = uptake - self.u0
-        hours = fixed + uptake * online
-        resident = res_fixed + uptake * res_online
-        quick = qw_fixed + uptake * qw_online
-        ramp = np.clip(self.ramp[None, :] + shift[:, None], 0, 1)
-        yearly = fixed[:, None] + ramp * online[:, None]
-        c0 = c0 * self.uplift
-        s = self.subsidy(c0)
-        net = yearly * self.labour - ca[:, None]
-        return {"hours_saved": hours, "cost_saved_yen": hours * self.labour,
-                "npv_yen": -(c0 - s) + net @ self.disc,
-                "general_fund_yen": c0 + self.T * ca - s,
-                "resident_hours_saved": resident,
-                "payback_years": payback(c0 - s, net),
-                "quick_win_hours_saved": quick, "redesign_hours_saved": hours - quick}
+def _model(work: GroupWork, assumptions: Assumptions) -> finance.Model:
+    uplift = 1 + OPTIMISM_BIAS_CAPEX if work.optimism_bias else 1.0
+    return finance.Model(work, assumptions, uplift=uplift)     # work: already delivered
 
 
-def payback(initial_net: np.ndarray, net: np.ndarray) -> np.ndarray:
-    """Per draw, :func:`kit.domain.impact.payback_years` vectorised: years until the undiscounted
-    cumulative net turns ≥ 0 (interpolated in that year); ``inf`` when not within T."""
-    rows = np.arange(net.shape[0])
-    cumulative = -initial_net[:, None] + np.cumsum(net, axis=1)
-    reached = cumulative >= 0
-    year = np.argmax(reached, axis=1)
-    before = np.where(year == 0, -initial_net, cumulative[rows, np.maximum(year - 1, 0)])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        within = year + (-before) / net[rows, year]
-    out = np.where(reached.any(axis=1), within, np.inf)
-    return np.where(initial_net <= 0, 0.0, out)
+payback = finance.payback
 
 
 def _percentiles(output: str, values: np.ndarray) -> tuple[float, float, float]:
@@ -253,18 +176,20 @@ def monte_carlo(work: GroupWork, assumptions: Assumptions, n: int = 10_000,
     n = int(n)
     if n < 1:
         raise InputError(*i18n.both("err.min", field="n", value=n, limit=1), field="n", value=n)
+    work = bundle.effective(work)          # only what the chosen systems deliver
     inp = inputs(work, assumptions)
-    model = _Model(work, assumptions)
+    model = _model(work, assumptions)
     rng = np.random.default_rng(seed)
     m = inp.minutes
-    minutes = np.tile(m[:, 1], (n, 1))
     ranged = np.nonzero(m[:, 0] < m[:, 2])[0]          # draw only the steps with a range
+    minutes = None                                     # the others stay at their likely value
     if ranged.size:
         lo, mid, hi = (m[ranged, i] for i in range(3))
-        minutes[:, ranged] = pert(rng, lo, mid, hi, (n, ranged.size))
+        minutes = pert(rng, lo, mid, hi, (n, ranged.size))
     draws = [pert(rng, *getattr(inp, k), n)
              for k in ("cases", "uptake", "initial_cost", "annual_cost")]
-    out = model.evaluate(minutes, *draws)
+    out = model.evaluate(minutes, *draws, cols=ranged, cash=False)
+    out = {k: out[k] for k in OUTPUTS}
     pct = {k: _percentiles(k, v) for k, v in out.items()}
     return Forecast(n=n, seed=seed, percentiles=pct, samples=out,
                     optimism_bias=bool(work.optimism_bias),
@@ -275,8 +200,9 @@ def tornado(work: GroupWork, assumptions: Assumptions, output: str = "npv_yen",
             top: int = 10) -> list[dict]:
     """One-at-a-time swings: ``output`` with each uncertain input at its low and its high,
     all others at their likely value; sorted by the width of the swing, widest first."""
+    work = bundle.effective(work)
     inp = inputs(work, assumptions)
-    model = _Model(work, assumptions)
+    model = _model(work, assumptions)
     named = inp.named()
     if not named:
         return []

@@ -66,11 +66,16 @@ def label(kind: str, value: object, lang: str | None = DEFAULT_LANG) -> str:
     raw = getattr(value, "value", value)
     if isinstance(raw, bool):
         raw = str(raw).lower()
-    return LABELS[_lang(lang)].get(f"{kind}.{raw}", str(raw))
+    key = f"{kind}.{raw}"       # labels.yaml, else a kind a topic file adds (finance.yaml)
+    return LABELS[_lang(lang)].get(key) or MESSAGES[_lang(lang)].get(key, str(raw))
 
 
 def choices(kind: str, lang: str | None = DEFAULT_LANG) -> list[tuple[str, str]]:
     """``[(display name, value)]`` of an enum kind, for dropdowns."""
     prefix = kind + "."
-    return [(text, key[len(prefix):]) for key, text in LABELS[_lang(lang)].items()
-            if key.startswith(prefix)]
+    found = [(text, key[len(prefix):]) for key, text in LABELS[_lang(lang)].items()
+             if key.startswith(prefix)]
+    if found:
+        return found
+    return [(text, key[len(prefix):]) for key, text in MESSAGES[_lang(lang)].items()
+            if key.startswith(prefix)]          # a kind a topic file adds (e.g. finance.yaml)

@@ -20,7 +20,8 @@ SYSTEM_COLUMNS = {"システムID": "system_id", "名称": "name", "初期費用
                   "運用負担": "operating_burden", "機能": "capabilities", "出典": "source",
                   "機能タグ": "enables"}
 FUNDING_COLUMNS = {"財源ID": "funding_id", "名称": "name", "補助率": "rate", "上限額(円)": "cap_yen",
-                   "対象経費の割合": "eligible_share", "出典": "source", "仮定": "assumption"}
+                   "対象経費の割合": "eligible_share", "出典": "source", "仮定": "assumption",
+                   "残額に適用": "on_remaining"}
 
 
 def _rows(path: Path, columns: dict[str, str], required: tuple[str, ...]):

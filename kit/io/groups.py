@@ -32,10 +32,10 @@ def _group(row: int, cells: dict[str, str], headers: dict[str, str],
                             if cells.get(name)}
     data["members"] = _split(cells.get("members", ""))
     work = build_row(GroupWork, data, row, headers, problems)
-    system = cells.get("system", "")
+    system = _split(cells.get("system", ""))        # a bundle: ids separated by ';'
     funding = _split(cells.get("funding", ""))
     bad = False
-    for name, ids in (("system", [system] if system else []), ("funding", funding)):
+    for name, ids in (("system", system), ("funding", funding)):
         for item in ids:
             if not model.SLUG_RE.match(item):
                 problems.add(fail("err.bad_id", row=row, attr=name, field=headers[name],
@@ -51,10 +51,10 @@ def _group(row: int, cells: dict[str, str], headers: dict[str, str],
 def read_groups(path: str | Path, *, sheet: str | None = None,
                 max_mb: float = 20) -> list[dict[str, Any]]:
     """The groups list: dicts with group_id, theme, annual_cases, members (list), uptake
-    (float or None), system (id or ""), funding (list of ids). Members are separated by
-    ';', '、', '，', ',' or a line break; funding ids likewise. Group ids must differ without
-    regard to case (``g01`` and ``G01`` would share a folder on Windows and macOS). Every
-    problem of the file is raised in one error."""
+    (float or None), system (list of ids: the chosen bundle), funding (list of ids). Members
+    are separated by ';', '、', '，', ',' or a line break; funding ids likewise. Group ids must
+    differ without regard to case (``g01`` and ``G01`` would share a folder on Windows and
+    macOS). Every problem of the file is raised in one error."""
     path = Path(path)
     table = read_table(path, known=_GROUP_LOOKUP, required=GROUP_REQUIRED, sheet=sheet,
                        max_mb=max_mb)

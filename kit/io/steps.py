@@ -29,9 +29,11 @@ STEP_COLUMNS = (("name", "step"), ("actor", "actor"), ("channel", "channel"),
                 ("phase", "phase"), ("uptake_dependent", "uptake_dependent"),
                 ("is_new", "is_new"), ("pain", "pain"),
                 ("minutes_after_low", "minutes_after_low"),
-                ("minutes_after_high", "minutes_after_high"), ("needs", "needs"))
+                ("minutes_after_high", "minutes_after_high"), ("needs", "needs"),
+                ("realised_as", "realised_as"), ("unit_cost_yen", "unit_cost_yen"),
+                ("unit_cost_after_yen", "unit_cost_after_yen"))
 _ENUMS = {"actor": model.Actor, "channel": model.Channel, "value": model.ValueClass,
-          "action": model.Action, "phase": model.Phase}
+          "action": model.Action, "phase": model.Phase, "realised_as": model.Realised}
 _BOOLS = ("uptake_dependent", "is_new")
 _STEP_ALIASES = {"name": "name", "所要時間": "minutes", "見直し後": "minutes_after"}
 _STEP_LOOKUP = lookup([(i18n.t(f"col.{col}", lang), name) for name, col in STEP_COLUMNS
@@ -110,7 +112,7 @@ def _step_row(step: Step, lang: str) -> list[Any]:
     row: list[Any] = []
     for name, _ in STEP_COLUMNS:
         value = getattr(step, name)
-        if name in _ENUMS:
+        if name in _ENUMS and value is not None:
             value = i18n.label(name, value, lang)
         elif isinstance(value, bool):
             value = i18n.label("bool", value, lang)

@@ -20,7 +20,15 @@ import ipywidgets as W
 
 from kit import i18n
 from kit.domain.model import GroupWork, to_number
-from kit.widgets.common import KEY_FIGURES, Editor, esc, message_html, number_box
+from kit.widgets.common import (
+    KEY_FIGURES,
+    Editor,
+    bundle_picker,
+    chosen_bundle,
+    esc,
+    message_html,
+    number_box,
+)
 
 RENDER_TIMEOUT_S = 300
 
@@ -90,8 +98,9 @@ class FundingRow:
 
 
 class ImpactEditor(Editor):
-    KEYS = KEY_FIGURES[:7] + ("initial_cost", "annual_cost", "subsidy", "general_fund", "npv",
-                              "payback")
+    KEYS = KEY_FIGURES[:7] + ("cash_saved", "capacity_hours", "initial_cost", "annual_cost",
+                              "subsidy", "general_fund", "npv", "npv_cash", "payback")
+    NOT_DELIVERED = True
     CHARTS = ("cost_funding", "savings_waterfall")
 
     def build(self) -> None:
@@ -103,6 +112,7 @@ class ImpactEditor(Editor):
                                       description=t("field.uptake_by_year"),
                                       placeholder=t("ui.ramp_hint"), continuous_update=False,
                                       layout=W.Layout(width="32em"), style=wide))
+        self.bundle = bundle_picker(self, w)
         self.system = self.watch(W.Text(value=w.costs.system, description=t("ui.system"),
                                         continuous_update=False, style=wide))
         self.initial = self.watch(number_box(w.costs.initial_cost_yen,
@@ -129,7 +139,8 @@ class ImpactEditor(Editor):
                        (("report.funding", "22em"), ("field.rate", "6em"),
                         ("field.cap_yen", "10em"), ("field.eligible_share", "6em"))])
         self.body.children = [
-            W.HTML(self.session_html()), self.uptake, self.ramp, self.system, self.initial,
+            W.HTML(self.session_html()), self.uptake, self.ramp, self.bundle, self.system,
+            self.initial,
             self.annual, self.cost_source, range_head, *[r.widget for r in self.range_rows],
             W.HTML(f'<p style="color:#666">{esc(t("ui.range_note"))}</p>'),
             head, *[r.widget for r in self.funding_rows], add,
@@ -152,11 +163,19 @@ class ImpactEditor(Editor):
             uptake=self.uptake.value, uptake_by_year=_ramp_values(self.ramp.value),
             costs={"system": self.system.value, "initial_cost_yen": self.initial.value,
                    "annual_cost_yen": self.annual.value, "source": self.cost_source.value},
+
             funding=[{**self.work.funding[r.index].model_dump(), **r.values()}
                      if r.index < len(self.work.funding) else r.values()
                      for r in self.funding_rows],
             ranges={k: v for row in self.range_rows for k, v in row.values().items()})
+        data.update(chosen_bundle(self, self.bundle.value))
         return GroupWork.parse(data)
+
+    def changed(self) -> None:
+        before = [o.system_id for o in self.work.systems]
+        super().changed()
+        if [o.system_id for o in self.work.systems] != before:
+            self._rebuild()                     # the cost boxes show the bundle's sums
 
     def add_funding(self) -> None:
         self._edit_funding(lambda funding: funding.append(

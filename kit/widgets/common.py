@@ -23,6 +23,7 @@ import ipywidgets as W
 
 from kit import i18n
 from kit.documents.figures import Figures
+from kit.documents.finance import not_delivered_html
 from kit.documents.fragments import esc
 from kit.domain import impact
 from kit.domain.model import GroupWork
@@ -99,7 +100,7 @@ resolve = demo.resolve      # empty arguments: the bundled demo session and its 
 
 KEY_FIGURES = ("hours_asis", "hours_tobe", "hours_saved", "fte_freed", "cost_saved",
                "resident_hours_saved", "lead_time", "waste_share", "general_fund", "npv",
-               "payback")
+               "payback", "cash_saved", "capacity_hours", "npv_cash", "not_delivered_hours")
 
 
 def figure_values(m: impact.Impact, lang: str) -> dict[str, str]:
@@ -134,6 +135,7 @@ class Editor(abc.ABC):
 
     KEYS: tuple[str, ...] = ("hours_asis", "hours_tobe", "hours_saved")
     CHARTS: tuple[str, ...] = ()
+    NOT_DELIVERED = False       # list the changes the chosen systems do not deliver, live
 
     def __init__(self, session_dir: str | Path = "", group_id: str = "", lang: str = "ja",
                  debounce_s: float | None = DEBOUNCE_S, chart_dpi: int = 72):
@@ -234,7 +236,8 @@ class Editor(abc.ABC):
 
     def show_figures(self, work: GroupWork) -> impact.Impact:
         m = impact.compute(work, self.assumptions)
-        self.figures.value = key_figures_html(m, self.lang, self.KEYS)
+        self.figures.value = key_figures_html(m, self.lang, self.KEYS) + (
+            not_delivered_html(m, self.lang) if self.NOT_DELIVERED else "")
         return m
 
     def show_error(self, text: str) -> None:
@@ -331,6 +334,31 @@ class Editor(abc.ABC):
         self.charts.update(self.saved, self.assumptions, force=True)
         self.status.value = message_html(self.t("ui.reloaded", revision=self.saved.revision),
                                          "ok")
+
+
+def bundle_picker(editor: Editor, work: GroupWork) -> W.Widget:
+    """The chosen systems (a bundle): several of the session catalogue."""
+    options = [(o.name, o.system_id) for o in editor.session.systems]
+    ids = {o for _, o in options}
+    picker = editor.watch(W.SelectMultiple(
+        options=options, value=tuple(o.system_id for o in work.systems if o.system_id in ids),
+        description=editor.t("fin.ui.bundle"), rows=min(8, max(2, len(options))),
+        style={"description_width": "initial"}, layout=W.Layout(width="40em")))
+    picker.tooltip = editor.t("fin.ui.bundle_hint")
+    return picker
+
+
+def chosen_bundle(editor: Editor, ids) -> dict:
+    """``systems`` (and, when the bundle changed, its summed ``costs``) for ``collect``."""
+    from kit.domain.selection import scenario
+
+    catalogue = {o.system_id: o for o in editor.session.systems}
+    systems = [catalogue[i] for i in ids if i in catalogue]
+    shown = editor.work
+    if [o.system_id for o in systems] == [o.system_id for o in shown.systems]:
+        return {"systems": [o.model_dump() for o in shown.systems]}
+    costs = scenario(shown, systems).costs
+    return {"systems": [o.model_dump() for o in systems], "costs": costs.model_dump()}
 
 
 def number_box(value: float, description: str = "", width: str = "7em") -> W.FloatText:

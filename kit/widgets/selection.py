@@ -15,12 +15,13 @@ from kit.charts import style as charts_style
 from kit.domain import selection
 from kit.domain.model import GroupWork
 from kit.exceptions import InputError
-from kit.widgets.common import Editor, esc, message_html
+from kit.widgets.common import Editor, bundle_picker, chosen_bundle, esc, message_html
 
 
 class SelectionEditor(Editor):
     KEYS = ()
     CHARTS = ()
+    NOT_DELIVERED = True
 
     @property
     def catalogue(self):
@@ -32,6 +33,7 @@ class SelectionEditor(Editor):
         self.pick = {o.system_id: self.watch(W.Checkbox(value=o.system_id in chosen,
                                                         description=o.name, indent=False))
                      for o in self.catalogue}
+        apart = {o.system_id for o in selection.out_of_scope(work, self.catalogue)}
         weights = work.weights or selection.DEFAULT_WEIGHTS
         self.weights = {c: self.watch(W.FloatSlider(
             value=float(weights.get(c, 0.0)), min=0, max=5, step=0.5, readout=False,
@@ -56,16 +58,14 @@ class SelectionEditor(Editor):
         head = W.HBox([W.HTML("", layout=W.Layout(width="22em"))] +
                       [W.HTML(f"<b>{esc(t(f'sel.crit.{c}'))}</b>",
                               layout=W.Layout(width="5em")) for c in selection.SCORE_CRITERIA])
-        options = [("—", "")] + [(o.name, o.system_id) for o in self.catalogue
-                                 if o.system_id in chosen]
-        self.selected = self.watch(W.Dropdown(
-            options=options, description=t("ui.sel.selected"),
-            value=work.selected_system if work.selected_system in dict(options).values()
-            else "", style={"description_width": "initial"}))
+        self.selected = bundle_picker(self, work)        # the chosen systems: a bundle
         self.ranking = W.HTML()
         self.chart = W.Image(format="png", layout=W.Layout(max_width="100%"))
         self.body.children = [
-            W.HTML(f"<h4>{esc(t('ui.sel.candidates'))}</h4>"), *self.pick.values(),
+            W.HTML(f"<h4>{esc(t('ui.sel.candidates'))}</h4>"),
+            *[box for sid, box in self.pick.items() if sid not in apart],
+            *([W.HTML(f"<h4>{esc(t('fin.out_of_scope'))}</h4>")] if apart else []),
+            *[box for sid, box in self.pick.items() if sid in apart],
             W.HTML(f"<h4>{esc(t('ui.sel.weights'))}</h4>"),
             *[W.HBox([self.weights[c], self.shares[c]]) for c in selection.CRITERIA],
             W.HTML(f"<h4>{esc(t('ui.sel.scores'))}</h4>"), head, *rows,
@@ -79,8 +79,8 @@ class SelectionEditor(Editor):
         data = self.saved.model_dump()
         data.update(candidates=[o.model_dump() for o in chosen],
                     weights={c: s.value for c, s in self.weights.items()},
-                    scores={k: v for k, v in scores.items() if k in {o.system_id for o in chosen}},
-                    selected_system=self.selected.value)
+                    scores={k: v for k, v in scores.items() if k in {o.system_id for o in chosen}})
+        data.update(chosen_bundle(self, self.selected.value))
         work = GroupWork.parse(data)
         selection.normalise_weights(work.weights)      # all-zero weights: InputError
         return work
@@ -93,6 +93,7 @@ class SelectionEditor(Editor):
             self.show_figures(self.draft)
 
     def show_figures(self, work: GroupWork):
+        super().show_figures(work)                  # the changes the bundle does not deliver
         if not hasattr(self, "ranking"):
             return None
         weights = work.weights or selection.DEFAULT_WEIGHTS

@@ -58,7 +58,8 @@ class ChangeRow:
 
 class ToBeEditor(Editor):
     KEYS = ("hours_asis", "hours_tobe", "hours_saved", "fte_freed", "cost_saved",
-            "resident_hours_saved", "lead_time")
+            "cash_saved", "capacity_hours", "resident_hours_saved", "lead_time")
+    NOT_DELIVERED = True
     CHARTS = ("minutes_by_step", "savings_waterfall", "flow_tobe")
 
     def build(self) -> None:

@@ -6,7 +6,7 @@ import datetime as _dt
 from pathlib import Path
 
 from kit import i18n
-from kit.domain.model import Assumptions, Costs, GroupWork, Session
+from kit.domain.model import Assumptions, GroupWork, Session
 from kit.exceptions import InputError, StoreError
 from kit.io import store
 from kit.io.catalogue import load_funding, load_systems
@@ -15,16 +15,23 @@ from kit.io.sheets import read_table
 from kit.io.steps import read_steps
 
 
-def _costs(system_id: str, systems: dict) -> Costs:
-    if not system_id:
-        return Costs()
-    if system_id not in systems:
-        raise InputError(*i18n.both("err.choice", field="system", value=system_id,
-                                    choices="/".join(systems) or "—"),
-                         field="system", value=system_id)
-    option = systems[system_id]
-    return Costs(system=option.name, initial_cost_yen=option.initial_cost_yen,
-                 annual_cost_yen=option.annual_cost_yen, source=option.source)
+def _bundle(system_ids: list[str], systems: dict) -> list:
+    """The chosen systems (ids separated by ';' in the groups list): their costs add up."""
+    for system_id in system_ids:
+        if system_id not in systems:
+            raise InputError(*i18n.both("err.choice", field="system", value=system_id,
+                                        choices="/".join(systems) or "—"),
+                             field="system", value=system_id)
+    return [systems[s] for s in system_ids]
+
+
+def _chosen(bundle: list) -> dict:
+    """``systems`` and ``costs`` of a group's work for its chosen bundle."""
+    from kit.domain.selection import scenario
+
+    work = GroupWork(group_id="x", theme="x")
+    work = scenario(work, bundle)
+    return {"systems": [o.model_dump() for o in bundle], "costs": work.costs.model_dump()}
 
 
 def _funding(ids: list[str], funding: dict) -> list:
@@ -52,7 +59,7 @@ def build_works(groups_file: str | Path, *, systems_file=None, funding_file=None
             "group_id": row["group_id"], "theme": row["theme"], "members": row["members"],
             "annual_cases": row["annual_cases"], "uptake": row.get("uptake"),
             "steps": [s.model_dump() for s in steps],
-            "costs": _costs(row.get("system", ""), systems).model_dump(),
+            **_chosen(_bundle(row.get("system", []), systems)),
             "funding": [f.model_dump() for f in _funding(row.get("funding", []), funding)],
         }))
     return works
