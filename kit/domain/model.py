@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from kit import i18n
+from kit.domain.dates import check_date
 from kit.domain.values import CONTROL_RE, clean_line, clean_text, split_tags, to_bool, to_number
 
 SCHEMA_VERSION = 1
@@ -281,7 +282,7 @@ class Ranges(_Model):
 class Actuals(_Model):
     """Measured after go-live (kit.domain.followup): None = not measured yet."""
 
-    measured_on: str = ""
+    measured_on: Annotated[str, BeforeValidator(check_date)] = ""
     annual_cases: OptCases = None
     uptake: Share | None = None
     initial_cost_yen: OptYen = None
@@ -314,7 +315,26 @@ class GroupWork(_Model):
     selected_system: Text = ""
     ranges: Ranges = Field(default_factory=Ranges)
     optimism_bias: Flag = False
-    actuals: Actuals = Field(default_factory=Actuals)
+    snapshots: list[Actuals] = Field(default_factory=list, max_length=100)   # follow-ups
+    charter: plan.Charter = Field(default_factory=lambda: plan.Charter())
+    actions: list[plan.ActionItem] = Field(default_factory=list, max_length=200)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _actuals_to_snapshots(cls, data):
+        """A workspace saved with one ``actuals`` (before snapshots) keeps it as the first."""
+        if isinstance(data, dict) and "actuals" in data:
+            data = dict(data)
+            one = data.pop("actuals") or {}
+            if not data.get("snapshots") and any(
+                    v not in (None, "", {}) for k, v in dict(one).items() if k != "measured_on"):
+                data["snapshots"] = [one]
+        return data
+
+    @property
+    def actuals(self) -> Actuals:
+        """The latest follow-up snapshot (by measured date), or an empty one."""
+        return max(self.snapshots, key=lambda a: a.measured_on, default=None) or Actuals()
 
     @model_validator(mode="after")
     def _ranges_in_order(self):
@@ -373,3 +393,7 @@ class Session(_Model):
         if len(set(value)) != len(value):
             raise ValueError("duplicate_group")
         return value
+
+
+# The after-workshop types build on _Model: imported last (GroupWork resolves them on first use).
+from kit.domain import plan  # noqa: E402
