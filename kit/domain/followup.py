@@ -35,7 +35,7 @@ def has_actuals(work: GroupWork) -> bool:
     return any(measured(a) for a in work.snapshots)
 
 
-def _snapshot_date(text: object) -> str:
+def followup_date(text: object) -> str:
     iso = to_iso_date(text or "")
     try:
         return _dt.date.fromisoformat(iso).isoformat() if iso else ""
@@ -52,7 +52,7 @@ def with_actuals(work: GroupWork, actuals: dict, *, replace: str | None = None) 
     ``replace``: the date of a snapshot that ``actuals`` replaces entirely (the editor).
     """
     snaps = list(work.snapshots)
-    date = _snapshot_date(actuals.get("measured_on"))
+    date = followup_date(actuals.get("measured_on"))
     key = replace if replace is not None else date or work.actuals.measured_on
     idx = next((i for i, a in enumerate(snaps) if a.measured_on == key), None)
     if replace is not None or idx is None:
@@ -67,6 +67,10 @@ def with_actuals(work: GroupWork, actuals: dict, *, replace: str | None = None) 
         raise InputError(*i18n.both("fu.err.unknown_step", value=unknown[0]),
                          field="actuals.minutes", value=unknown[0])
     parsed = Actuals.parse(data, where=i18n.t("fu.actuals"))
+    if replace is not None and parsed.measured_on != replace and any(
+            a.measured_on == parsed.measured_on for a in snaps):
+        raise InputError(*i18n.both("aft.err.same_date", value=parsed.measured_on),
+                         field="actuals.measured_on", value=parsed.measured_on)
     if idx is not None:
         snaps.pop(idx)
     snaps = [a for a in snaps if a.measured_on != parsed.measured_on] + [parsed]
