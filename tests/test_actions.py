@@ -114,3 +114,15 @@ def test_cli_lists_every_group_with_overdue(session, tmp_path, capsys):
     assert rows[0]["days_overdue"] == 31
     assert main(["actions", str(session), "--as-of", "来月"]) == 2
     assert main(["actions", "import", str(session), "g2"]) == 2
+
+
+def test_no_chromium_is_a_clear_message(monkeypatch):
+    from kit.exceptions import RenderError
+    from kit.render import pdf
+
+    monkeypatch.setattr(pdf, "DEBIAN", "/nonexistent/chromium")
+    monkeypatch.delenv("KIT_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(RenderError) as err:
+        pdf.find_chromium()
+    assert "apt-get install chromium" in str(err.value) and "KIT_CHROMIUM" in str(err.value)

@@ -24,6 +24,7 @@ from kit.exceptions import RenderError
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
+DEBIAN = "/usr/bin/chromium"
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 MM_PX = 96 / 25.4                       # CSS pixels per millimetre
 A3_LANDSCAPE_MM = (420.0, 297.0)
@@ -31,7 +32,7 @@ _PAGE_RE = re.compile(rb"/Type\s*/Page[^s]")
 
 
 def find_chromium() -> str:
-    for candidate in (os.environ.get("KIT_CHROMIUM"), "/usr/bin/chromium",
+    for candidate in (os.environ.get("KIT_CHROMIUM"), DEBIAN,
                       *(shutil.which(n) for n in NAMES)):
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return candidate
