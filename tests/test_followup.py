@@ -134,4 +134,7 @@ def test_roadmap_and_selection_sections(session):
 def test_follow_up_section(session):
     record_actuals(session, "g1", measured_on="2027-10-01", minutes={"a": 9})
     text = _text(Handout(session, "g1").follow_up_html())
-    assert "2027-10-01" in text and "見込みの幅の外" in text and "受付" in text
+    assert "2027年10月1日" in text and "見込みの幅の外" in text and "受付" in text
+    # realised 1000 × (10 − 9)/60 + 0.5 × 1000 × 9/60 = 16.7 + 75 = 91.7 h of 141.7 h: 65 %;
+    # step a carries 1000 × 4/60 = 66.7 h of the 141.7 h proposed: 47 %
+    assert "実現率 65%" in text and "91.7時間／見込み 141.7時間" in text and "47%" in text

@@ -142,7 +142,34 @@ def cmd_survey(args) -> int:
 
 def cmd_render(args) -> int:
     out = args.out or str(Path(args.dir) / "handouts")
-    return _render(args.dir, out, args.jobs, args.lang, getattr(args, "group", None))
+    code = _render(args.dir, out, args.jobs, args.lang, getattr(args, "group", None))
+    if args.pdf or args.a3:
+        _print(args, Path(out))
+    return code
+
+
+def _print(args, out: Path) -> None:
+    """``--pdf``: each rendered HTML to an A4 PDF beside it; ``--a3``: one A3 page a group."""
+    from kit.documents.a3 import SMALLEST_PT, A3Sheet
+    from kit.io import store
+    from kit.render.pdf import Printer
+
+    lang = args.lang or store.load_session(args.dir).lang
+    groups = args.group or store.load_session(args.dir).groups
+    with Printer() as printer:          # one browser for the batch; none: a clear message
+        if args.pdf:
+            names = [*(f"{g}.html" for g in groups), report.SUMMARY_FILE]
+            done = [printer.print_file(out / n, (out / n).with_suffix(".pdf"))
+                    for n in names if (out / n).is_file()]
+            for p in done:
+                say(f"{p.path} ({p.pages} pages)")
+            say(i18n.t("pdf.printed", cli_lang(), count=len(done),
+                       pages=sum(p.pages for p in done)))
+        for g in groups if args.a3 else ():
+            sheet = A3Sheet(args.dir, g, lang)
+            p = printer.print_one_page(sheet.page_html(), out / f"{g}_a3.pdf")
+            say(i18n.t("pdf.a3_printed", cli_lang(), path=p.path, scale=f"{p.scale:.2f}",
+                       font=f"{SMALLEST_PT * p.scale:.1f}"))
 
 
 
@@ -184,6 +211,10 @@ def register(sub) -> None:
     r.add_argument("--lang", choices=i18n.LANGS, default=None)
     r.add_argument("--group", action="append", default=None,
                    help="render only this group (repeatable)")
+    r.add_argument("--pdf", action="store_true",
+                   help="also print an A4 PDF beside each handout and the summary (Chromium)")
+    r.add_argument("--a3", action="store_true",
+                   help="also print a one-page A3 landscape summary per group (<group>_a3.pdf)")
     r.set_defaults(func=cmd_render)
 
     sv = sub.add_parser("survey", help="render the pre-workshop staff survey report")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from kit import i18n
 from kit.documents.figures import Figures
+from kit.documents.fragments import keep_with_next
 
 
 class Document:
@@ -39,7 +40,7 @@ class Document:
     def section_html(self, name: str) -> str:
         if name not in self.SECTIONS:
             raise KeyError(f"{type(self).__name__} has no section {name!r}")
-        return getattr(self, f"{name}_html")()
+        return keep_with_next(getattr(self, f"{name}_html")())
 
     def html(self) -> str:
         """Every section, in order (for tests and previews)."""

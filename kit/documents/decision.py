@@ -1,5 +1,5 @@
-"""Decision sections of the handout (docs/formulas.md): ranges, selection, funding, roadmap and
-follow-up. A mixin of :class:`kit.documents.handout.Handout`; every method returns an HTML fragment.
+"""Decision sections of the handout (docs/formulas.md): ranges, selection, funding and roadmap
+(the follow-up is in kit.documents.after). A mixin of :class:`kit.documents.handout.Handout`; every method returns an HTML fragment.
 
 Each figure is the deterministic headline of :func:`kit.domain.impact.compute` with its
 ``（P10〜P90）`` range from :func:`kit.domain.uncertainty.monte_carlo` beside it (seeded: the same
@@ -14,7 +14,7 @@ from kit import i18n
 from kit.documents.fragments import esc as _esc
 from kit.documents.fragments import figure_html as _img
 from kit.documents.fragments import table as _table
-from kit.domain import followup, impact, selection, uncertainty
+from kit.domain import impact, selection, uncertainty
 
 SEED = 20261126
 DRAWS = 10_000
@@ -214,34 +214,3 @@ class DecisionSections:
                 + _table(headers, rows, "phases")
                 + f'<p class="note">{self.t("dec.roadmap_note")}</p>'
                 + _img(cd.roadmap(phases, self.lang, self.fmt.hours_number)) + "</section>")
-
-    # -- follow-up -----------------------------------------------------------------------
-    def follow_up_html(self) -> str:
-        from kit.charts import decision as cd
-        if not followup.has_actuals(self.work):
-            return ""
-        totals = followup.compare_totals(self.work, self.assumptions)
-        fmt = {"annual_cases": lambda v: i18n.fmt_number(v), "uptake": i18n.fmt_percent,
-               "hours_saved": self.hours}
-        rows = [[self.t(f"fu.row.{k}"), fmt.get(k, self.yen)(r["forecast"]),
-                 fmt.get(k, self.yen)(r["actual"]),
-                 "—" if r["ratio"] != r["ratio"] else i18n.fmt_percent(r["ratio"])]
-                for k, r in totals.iterrows()]
-        steps = followup.compare_steps(self.work, self.assumptions)
-        measured = steps.dropna(subset=["actual_minutes"])
-        step_rows = [[_esc(r["name"]), i18n.fmt_number(r["minutes"], 1),
-                      i18n.fmt_number(r["forecast_minutes"], 1),
-                      i18n.fmt_number(r["actual_minutes"], 1),
-                      self.t("fu.in_range") if r["within_range"] == 1 else self.t("fu.off_range")]
-                     for _, r in measured.iterrows()]
-        parts = [f'<section class="follow-up"><h2>{self.t("fu.title")}</h2>',
-                 f'<p>{self.t("fu.measured_on", date=_esc(self.work.actuals.measured_on))}</p>',
-                 _table(["", self.t("dec.forecast"), self.t("dec.actual"), self.t("fu.ratio")],
-                        rows, "follow-up")]
-        if step_rows:
-            parts += [_table([self.t("head.step"), self.t("chart.asis"), self.t("dec.forecast"),
-                              self.t("dec.actual"), self.t("fu.check")], step_rows, "steps"),
-                      _img(cd.forecast_vs_actual(steps, self.lang))]
-        if self.work.actuals.notes:
-            parts.append(f"<p>{_esc(self.work.actuals.notes)}</p>")
-        return "".join(parts) + f'<p class="note">{self.t("fu.note")}</p></section>'

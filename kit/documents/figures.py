@@ -94,6 +94,14 @@ class Figures:
     def minutes(self, x: float | None, digits: int = 1) -> str:
         return i18n.fmt_number(x, digits)
 
+    def measure(self, x: float | None, unit: str = "") -> str:
+        """A charter measure in its own unit (already escaped): whole numbers without
+        decimals, others to 2 decimals (``1,200件``, ``0.35``)."""
+        if x is None:
+            return "—"
+        digits = 0 if float(x).is_integer() else 2
+        return f"{i18n.fmt_number(x, digits)}{unit}"
+
     def value(self, kind: str, x: float | None) -> str:
         return getattr(self, kind)(x)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 
 
 def esc(value: object) -> str:
@@ -38,3 +39,55 @@ def figure_html(fig, cls: str = "chart") -> str:
     data = base64.b64encode(figure_to_png_bytes(fig)).decode("ascii")
     return (f'<figure class="{cls}"><img alt="{title}" '
             f'src="data:image/png;base64,{data}"/></figure>')
+
+
+_TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
+_VOID = {"img", "br", "hr", "meta", "input", "col", "wbr", "source", "link"}
+_LEAD = {"p", "h3", "h4"}          # may come between a heading and its first block
+SMALL_TABLE_ROWS = 10              # a table this short moves with its heading
+
+
+def _element_end(text: str, start: int) -> tuple[str, int]:
+    """The tag name of the element opening at ``start`` and the index after its close."""
+    depth, name = 0, ""
+    for m in _TAG_RE.finditer(text, start):
+        closing, tag, selfclosing = m.group(1), m.group(2).lower(), m.group(3)
+        if not name:
+            name = tag
+        if tag in _VOID or selfclosing:
+            if depth == 0:
+                return name, m.end()
+            continue
+        depth += -1 if closing else 1
+        if depth == 0:
+            return name, m.end()
+    return name, len(text)
+
+
+def keep_with_next(fragment: str) -> str:
+    """Print: a heading (h2/h3) never ends a page alone. The heading, the short paragraphs
+    right after it and the first figure or short table are wrapped in ``<div class="keep">``
+    (``break-inside: avoid`` in the print CSS); before a long table the CSS keeps room for a
+    few rows instead (a long table may break between rows)."""
+    out, pos = [], 0
+    for m in re.finditer(r"<h[23]\b", fragment):
+        if m.start() < pos:
+            continue
+        _, end = _element_end(fragment, m.start())
+        run_end, leads = end, 0
+        while True:
+            nxt = re.compile(r"\s*<").match(fragment, run_end)
+            if not nxt:
+                break
+            name, after = _element_end(fragment, nxt.end() - 1)
+            if name in _LEAD and leads < 3:
+                run_end, leads = after, leads + 1
+                continue
+            block = fragment[nxt.end() - 1:after]
+            if name == "figure" or (name == "table" and
+                                    block.count("<tr") <= SMALL_TABLE_ROWS):
+                out += [fragment[pos:m.start()], '<div class="keep">',
+                        fragment[m.start():after], "</div>"]
+                pos = after
+            break
+    return "".join(out) + fragment[pos:]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kit import i18n
+from kit.documents.after import AfterSections
 from kit.documents.base import Document
 from kit.documents.decision import DecisionSections
 from kit.documents.finance import FinanceSections
@@ -25,11 +26,12 @@ def _num(x: float, digits: int = 0) -> str:
     return i18n.fmt_number(x, digits)
 
 
-class Handout(FinanceSections, DecisionSections, Document):
+class Handout(AfterSections, FinanceSections, DecisionSections, Document):
     """One group's handout, read from ``session_dir`` (the single source of truth)."""
 
-    SECTIONS = ("header", "key_figures", "uncertainty", "changes", "roadmap", "charts",
-                "selection", "funding", "as_is", "assumptions", "follow_up", "footer")
+    SECTIONS = ("header", "charter", "key_figures", "uncertainty", "changes", "roadmap",
+                "actions", "charts", "selection", "funding", "as_is", "assumptions",
+                "follow_up", "footer")
 
     def __init__(self, session_dir: str | Path, group_id: str, lang: str = "ja"):
         self.session_dir = Path(session_dir)

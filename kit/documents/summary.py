@@ -16,6 +16,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from kit import i18n
+from kit.documents.after_summary import SummaryAfterSections
 from kit.documents.base import Document
 from kit.documents.fragments import esc
 from kit.documents.fragments import table as _table
@@ -46,8 +47,9 @@ def _draws(work, assumptions, seed: int) -> np.ndarray | None:
     return np.asarray(forecast.samples["hours_saved"], dtype=float)
 
 
-class Summary(Document):
-    SECTIONS = ("header", "totals", "quick_wins", "groups", "matrix", "footer")
+class Summary(SummaryAfterSections, Document):
+    SECTIONS = ("header", "totals", "quick_wins", "groups", "matrix", "realisation", "overdue",
+                "footer")
 
     def __init__(self, session_dir: str | Path, lang: str = "ja"):
         self.session_dir = Path(session_dir)

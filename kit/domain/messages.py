@@ -71,6 +71,8 @@ def message(err: dict, lang: str, where: str) -> str:
         return i18n.t("err.number", lang, field=field, value=value)
     if "control" in reason:
         return i18n.t("err.text_control", lang, field=field, value=value)
+    if reason == "date":
+        return i18n.t("act.err.date", lang, field=field, value=value)
     if "slug" in reason:
         return i18n.t("err.slug", lang, value=value)
     if "range_order" in reason:

@@ -9,7 +9,6 @@ English. Pure: no Jupyter, widgets or plotting.
 from __future__ import annotations
 
 import datetime as _dt
-import enum
 import math
 import re
 import uuid
@@ -26,6 +25,16 @@ from pydantic import (
 )
 
 from kit import i18n
+from kit.domain.dates import check_date
+from kit.domain.enums import (  # noqa: F401 - the model's vocabulary, used as model.Actor …
+    STAFF_ACTORS,
+    Action,
+    Actor,
+    Channel,
+    Phase,
+    Realised,
+    ValueClass,
+)
 from kit.domain.values import CONTROL_RE, clean_line, clean_text, split_tags, to_bool, to_number
 
 SCHEMA_VERSION = 1
@@ -35,54 +44,6 @@ MAX_MINUTES = 100_000        # ~70 days of one person's time per case: beyond is
 MAX_CASES = 100_000_000
 MAX_YEN = 1e13
 SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
-
-
-class Actor(str, enum.Enum):
-    resident = "resident"
-    counter = "counter"
-    back_office = "back_office"
-    approver = "approver"
-    system = "system"
-    external = "external"
-
-
-STAFF_ACTORS = (Actor.counter, Actor.back_office, Actor.approver)
-
-
-class Channel(str, enum.Enum):
-    counter = "counter"
-    paper = "paper"
-    phone = "phone"
-    mail = "mail"
-    online = "online"
-    system = "system"
-
-
-class ValueClass(str, enum.Enum):
-    value_adding = "value_adding"
-    necessary = "necessary"
-    waste = "waste"
-
-
-class Action(str, enum.Enum):
-    keep = "keep"
-    eliminate = "eliminate"
-    combine = "combine"
-    rearrange = "rearrange"
-    simplify = "simplify"
-    automate = "automate"
-
-
-class Phase(str, enum.Enum):
-    quick_win = "quick_win"
-    redesign = "redesign"
-
-
-class Realised(str, enum.Enum):
-    """How a step's saved staff hours show in the budget (docs/formulas.md, cash vs capacity)."""
-    redeploy = "redeploy"       # freed for other work: capacity, no yen leaves the budget
-    overtime = "overtime"       # overtime not paid: cash at labour cost × overtime premium
-    contract = "contract"       # 会計年度任用・委託 hours not bought: cash at the contract rate
 
 
 def _realised(value: Any) -> Any:
@@ -330,7 +291,7 @@ class Ranges(_Model):
 class Actuals(_Model):
     """Measured after go-live (kit.domain.followup): None = not measured yet."""
 
-    measured_on: str = ""
+    measured_on: Annotated[str, BeforeValidator(check_date)] = ""
     annual_cases: OptCases = None
     uptake: Share | None = None
     initial_cost_yen: OptYen = None
@@ -373,7 +334,26 @@ class GroupWork(_Model):
     systems: list[SystemOption] = Field(default_factory=list, max_length=10)
     ranges: Ranges = Field(default_factory=Ranges)
     optimism_bias: Flag = False
-    actuals: Actuals = Field(default_factory=Actuals)
+    snapshots: list[Actuals] = Field(default_factory=list, max_length=100)   # follow-ups
+    charter: plan.Charter = Field(default_factory=lambda: plan.Charter())
+    actions: list[plan.ActionItem] = Field(default_factory=list, max_length=200)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _actuals_to_snapshots(cls, data):
+        """A workspace saved with one ``actuals`` (before snapshots) keeps it as the first."""
+        if isinstance(data, dict) and "actuals" in data:
+            data = dict(data)
+            one = data.pop("actuals") or {}
+            if not data.get("snapshots") and any(
+                    v not in (None, "", {}) for k, v in dict(one).items() if k != "measured_on"):
+                data["snapshots"] = [one]
+        return data
+
+    @property
+    def actuals(self) -> Actuals:
+        """The latest follow-up snapshot (by measured date), or an empty one."""
+        return max(self.snapshots, key=lambda a: a.measured_on, default=None) or Actuals()
 
     @model_validator(mode="after")
     def _ranges_in_order(self):
@@ -432,3 +412,7 @@ class Session(_Model):
         if len({g.casefold() for g in value}) != len(value):     # g01 / G01: one folder
             raise ValueError("duplicate_group")
         return value
+
+
+# The after-workshop types build on _Model: imported last (GroupWork resolves them on first use).
+from kit.domain import plan  # noqa: E402

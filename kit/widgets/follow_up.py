@@ -7,6 +7,8 @@ as forecast-vs-actual tables, and saved through the store by :class:`.common.Edi
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import ipywidgets as W
 
 from kit import i18n
@@ -40,10 +42,45 @@ class FollowUpEditor(Editor):
     KEYS = ()
     CHARTS = ()
 
+    selected: str | None = None        # measured_on of the snapshot shown; "" = a new one
+    _syncing = False
+
+    def _options(self, work: GroupWork) -> list[tuple[str, str]]:
+        dates = [(i18n.fmt_date(s.measured_on, self.lang) if s.measured_on else "—",
+                  s.measured_on) for s in work.snapshots]
+        return [*dates, (self.t("aft.new_snapshot"), "")]
+
+    def _sync_picker(self, work: GroupWork) -> None:
+        """The list of measurements after an edit (a new date, a new snapshot)."""
+        self._syncing = True
+        try:
+            self.picker.options = self._options(work)
+            self.picker.value = self.selected
+        finally:
+            self._syncing = False
+
+    def snapshot(self) -> Actuals:
+        if self.selected is None:
+            self.selected = self.work.actuals.measured_on
+        return next((a for a in self.work.snapshots if a.measured_on == self.selected),
+                    Actuals())
+
+    def pick(self, change) -> None:
+        """Another snapshot chosen (or a new one): show it, nothing is saved."""
+        if self._syncing:
+            return
+        self.flush()
+        self.selected = change["new"]
+        self._rebuild()
+
     def build(self) -> None:
-        a, L = self.saved.actuals, self.lang
+        a, L = self.snapshot(), self.lang
         wide = W.Layout(width="28em")
         style = {"description_width": "16em"}
+        self.picker = W.Dropdown(options=self._options(self.work),
+                                 value=self.selected, description=self.t("aft.snapshot"),
+                                 layout=wide, style=style)
+        self.picker.observe(self.pick, names="value")
         self.date = self.watch(W.Text(value=a.measured_on, description=self.t("fu.w.date"),
                                       placeholder="2027-04-01", layout=wide, style=style))
         self.measures = {k: self.watch(W.Text(value=_text(getattr(a, k)),
@@ -67,7 +104,7 @@ class FollowUpEditor(Editor):
         self.notes = self.watch(W.Textarea(value=a.notes, description=self.t("fu.w.notes"),
                                            layout=W.Layout(width="40em")))
         self.body.children = [
-            W.HTML(f"<h3>{esc(self.t('fu.w.title'))}</h3>"), self.date,
+            W.HTML(f"<h3>{esc(self.t('fu.w.title'))}</h3>"), self.picker, self.date,
             *self.measures.values(),
             W.HTML(f"<b>{esc(self.t('fu.w.step_minutes'))}</b> "
                    f"<small>{esc(self.t('fu.w.blank'))}</small>"),
@@ -81,8 +118,13 @@ class FollowUpEditor(Editor):
                            is not None}
         data["measured_on"] = self.date.value.strip()
         data["notes"] = self.notes.value
-        base = self.saved.model_copy(update={"actuals": Actuals()})
-        return followup.with_actuals(base, data)
+        date = (followup.followup_date(data["measured_on"]) or self.selected
+                or _dt.date.today().isoformat())
+        work = followup.with_actuals(self.saved, {**data, "measured_on": date},
+                                     replace=self.selected or "")
+        self.selected = date
+        self._sync_picker(work)
+        return work
 
     def show_figures(self, work: GroupWork):
         if not followup.has_actuals(work):
