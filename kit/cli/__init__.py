@@ -10,11 +10,11 @@ import argparse
 import sys
 
 from kit import i18n
-from kit.cli import serve, workflow, workspace
+from kit.cli import frontyard, serve, workflow, workspace
 from kit.exceptions import ConflictError, InputError, KitError, StoreError
 
 # each module adds its subcommands with ``register(subparsers)``
-COMMANDS = (workflow, workspace, serve)
+COMMANDS = (workflow, workspace, serve, frontyard)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from kit import i18n
+from kit.domain.counter import CounterProfile
 from kit.domain.values import CONTROL_RE, clean_line, clean_text, split_tags, to_bool, to_number
 
 SCHEMA_VERSION = 1
@@ -152,6 +153,7 @@ class Step(_Model):
     minutes_after_low: Minutes | None = None
     minutes_after_high: Minutes | None = None
     needs: Text = ""            # capability tags, e.g. "online;rpa" (see kit.domain.selection)
+    procedure: Text = ""        # procedures (life event) the step belongs to, e.g. "転入;国保"
 
     @model_validator(mode="after")
     def _three_point_order(self):
@@ -315,6 +317,7 @@ class GroupWork(_Model):
     ranges: Ranges = Field(default_factory=Ranges)
     optimism_bias: Flag = False
     actuals: Actuals = Field(default_factory=Actuals)
+    counter: CounterProfile | None = None       # the counter queue (kit.domain.frontyard)
 
     @model_validator(mode="after")
     def _ranges_in_order(self):

@@ -36,7 +36,8 @@ STEP_COLUMNS = (("name", "step"), ("actor", "actor"), ("channel", "channel"),
                 ("phase", "phase"), ("uptake_dependent", "uptake_dependent"),
                 ("is_new", "is_new"), ("pain", "pain"),
                 ("minutes_after_low", "minutes_after_low"),
-                ("minutes_after_high", "minutes_after_high"), ("needs", "needs"))
+                ("minutes_after_high", "minutes_after_high"), ("needs", "needs"),
+                ("procedure", "procedure"))
 _ENUMS = {"actor": model.Actor, "channel": model.Channel, "value": model.ValueClass,
           "action": model.Action, "phase": model.Phase}
 _BOOLS = ("uptake_dependent", "is_new")
