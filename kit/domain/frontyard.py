@@ -156,9 +156,9 @@ class QueueView:
     time_in_office_minutes: float
     peak_month: int               # 0 = January
     peak_mean_wait_minutes: float
-    peak_hour: int
+    peak_hour: int                # the hour of the peak month with the longest wait
     peak_hour_wait_minutes: float
-    peak_arrivals_per_hour: float
+    peak_arrivals_per_hour: float  # the peak month's busiest hour
     counters_needed: int
 
 
@@ -172,8 +172,8 @@ def view(profile: CounterProfile, arrivals: np.ndarray, service: float,
     d = day_queue(arrivals, service, counters, profile.target_minutes)
     monthly = arrivals.sum(axis=1)
     peak = int(np.argmax(monthly))
-    peak_hour = int(np.argmax(arrivals[peak]))
-    lam = float(arrivals[peak, peak_hour])
+    peak_hour = int(np.argmax(np.where(arrivals[peak] > 0, d["wait"][peak], -1.0)))
+    lam = float(arrivals[peak].max())
     needed = max((q.counters_needed(float(a), service, profile.target_minutes,
                                     profile.target_share)
                   for a in arrivals[peak] if a > 0 and service > 0), default=0)

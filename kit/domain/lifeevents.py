@@ -7,9 +7,10 @@ once), before and after the change (docs/frontyard.md "Life events"):
 - **counter visits** ``Σ p_i`` over resident steps on the counter channel (the kit's visits,
   :func:`kit.domain.impact.step_table`);
 - **forms the resident writes (書く回数)** ``Σ p_i`` over resident steps on the paper channel
-  that take the resident more than ``SIGN_ONLY_MINUTES``: a form staff fill in from what the
-  resident says (書かない窓口) leaves the resident only checking and signing it, which takes
-  at most that long; an eliminated step writes nothing;
+  (a form filled in by hand). In the To-Be a form no longer counts when staff prepare it:
+  the step is eliminated, or its change needs the ``counter_form`` capability (書かない窓口:
+  staff fill the form in from what the resident says, the resident checks and signs), or it
+  takes at most ``SIGN_ONLY_MINUTES`` (a signature). The same minute rule applies As-Is;
 - **time in the office** ``Σ p_i·t_i`` over the steps the resident spends at the office:
   resident steps on the counter or paper channel, and counter staff serving them
   (:data:`COUNTER_CHANNELS`: counter, paper and system channels);
@@ -29,7 +30,8 @@ from kit.domain import impact
 from kit.domain.model import Actor, Channel, GroupWork
 from kit.domain.values import split_tags
 
-SIGN_ONLY_MINUTES = 3.0
+SIGN_ONLY_MINUTES = 1.0
+STAFF_FORM_TAG = "counter_form"      # the 書かない窓口 capability (systems catalogue ``enables``)
 COUNTER_CHANNELS = (Channel.counter.value, Channel.paper.value, Channel.system.value)
 MEASURES = ("visits", "forms", "office_minutes", "kakanai")
 
@@ -60,7 +62,8 @@ def step_measures(work: GroupWork, uptake: float) -> pd.DataFrame:
         "forms_needed": p * (form & exists & (t > 0)),
         "forms_asis": p * (form & exists & (t > SIGN_ONLY_MINUTES)),
     })
-    written_after = pa * (form & ~gone & (ta > SIGN_ONLY_MINUTES))
+    by_staff = np.array([STAFF_FORM_TAG in s.needs_tags for s in work.steps], dtype=bool)
+    written_after = pa * (form & ~gone & ~by_staff & (ta > SIGN_ONLY_MINUTES))
     out["forms_tobe"] = u * written_after + (1 - u) * out["forms_asis"]
     out["office_minutes_asis"] = p * t * (at_office & exists)
     out["office_minutes_tobe"] = u * pa * ta * at_office + (1 - u) * out["office_minutes_asis"]
