@@ -160,3 +160,23 @@ def test_demo_handout_front_yard_sections(demo_session):
     en = Handout(demo_session, "g04", "en").section_html("frontyard")
     assert "mean wait" in en and "分" not in en
     assert np.isfinite(views["asis"].wait).all()
+
+
+def test_impact_editor_shows_and_saves_the_counter_queue(demo_copy):
+    from kit.widgets.assumptions import ImpactEditor
+
+    ed = ImpactEditor(demo_copy, "g02", "ja", debounce_s=None)
+    panel = ed.counter_panel
+    before = panel.figures.value
+    assert "kit-fy-peak_mean_wait_minutes-asis" in before and "<img" in panel.heatmap.value
+    panel.counters_after.value = 5                  # two more counters after the change
+    saved = store.load_work(demo_copy, "g02").counter
+    assert (saved.counters, saved.counters_after) == (3, 5)
+    views = frontyard.counter_queue(store.load_work(demo_copy, "g02"), ed.assumptions)
+    assert views["tobe"].counters == 5 and panel.figures.value != before
+    panel.counters.value = 0                        # refused, nothing saved
+    assert "窓口数" in ed.error.value
+    assert store.load_work(demo_copy, "g02").counter.counters == 3
+    panel.counters.value = 3
+    panel.enabled.value = False                     # the group drops its counter profile
+    assert store.load_work(demo_copy, "g02").counter is None and panel.figures.value == ""

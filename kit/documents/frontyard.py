@@ -148,3 +148,35 @@ class FrontyardSections:
                 f'{table(headers, rows, "figures life-events")}'
                 f'<p class="note">{self.t("fy.life_note")}</p></section>')
 
+
+
+class FrontyardSummary:
+    """The session summary's front-yard section (a mixin of
+    :class:`kit.documents.summary.Summary`; needs ``groups``, ``assumptions``, ``fmt``, ``t``)."""
+
+    def frontyard_html(self) -> str:
+        rows = []
+        for g in self.groups:
+            w = g.work
+            if w.counter is None and not lifeevents.procedures(w):
+                continue
+            values = frontyard.measures(w, self.assumptions)
+            cells = [esc(w.group_id), esc(w.theme)]
+            for key, v in values.items():
+                text = self.t("fy.before_after", before=self._fy_text(key, v.get("asis")),
+                              after=self._fy_text(key, v.get("tobe")))
+                measured = [self._fy_text(key, v.get(c)) for c in COLUMNS[2:]
+                            if not _nan(v.get(c))]
+                if measured:
+                    text += "<br>" + self.t("fy.measured", values=" → ".join(measured))
+                cells.append(text)
+            rows.append(cells)
+        if not rows:
+            return ""
+        headers = [self.t("summary.col_group"), self.t("summary.col_theme")] + \
+            [self.t(f"fy.measure_short.{k}") for k in frontyard.MEASURES]
+        return (f'<section class="frontyard"><h2>{self.t("fy.title")}</h2>'
+                f'{table(headers, rows, "figures frontyard")}'
+                f'<p class="note">{self.t("fy.summary_note")}</p></section>')
+
+    _fy_text = FrontyardSections._measure_text

@@ -19,6 +19,7 @@ from kit import i18n
 from kit.documents.base import Document
 from kit.documents.fragments import esc
 from kit.documents.fragments import table as _table
+from kit.documents.frontyard import FrontyardSummary
 from kit.domain import impact
 from kit.domain.model import Phase
 from kit.exceptions import KitError
@@ -46,8 +47,8 @@ def _draws(work, assumptions, seed: int) -> np.ndarray | None:
     return np.asarray(forecast.samples["hours_saved"], dtype=float)
 
 
-class Summary(Document):
-    SECTIONS = ("header", "totals", "quick_wins", "groups", "matrix", "footer")
+class Summary(FrontyardSummary, Document):
+    SECTIONS = ("header", "totals", "quick_wins", "groups", "frontyard", "matrix", "footer")
 
     def __init__(self, session_dir: str | Path, lang: str = "ja"):
         self.session_dir = Path(session_dir)

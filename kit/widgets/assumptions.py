@@ -21,6 +21,7 @@ import ipywidgets as W
 from kit import i18n
 from kit.domain.model import GroupWork, to_number
 from kit.widgets.common import KEY_FIGURES, Editor, esc, message_html, number_box
+from kit.widgets.counter import CounterPanel
 
 RENDER_TIMEOUT_S = 300
 
@@ -122,6 +123,7 @@ class ImpactEditor(Editor):
         self.render_button.on_click(lambda _b: self.render_now())
         self.render_out = W.HTML()
         self.range_rows = [RangeRow(self, name, key) for name, key in RANGES]
+        self.counter_panel = CounterPanel(self)
         range_head = W.HBox([W.HTML(f"<b>{esc(t(k))}</b>", layout=W.Layout(width=wd))
                              for k, wd in (("ui.range_title", "16em"), ("ui.range_low", "10em"),
                                            ("ui.range_high", "10em"))])
@@ -132,7 +134,7 @@ class ImpactEditor(Editor):
             W.HTML(self.session_html()), self.uptake, self.ramp, self.system, self.initial,
             self.annual, self.cost_source, range_head, *[r.widget for r in self.range_rows],
             W.HTML(f'<p style="color:#666">{esc(t("ui.range_note"))}</p>'),
-            head, *[r.widget for r in self.funding_rows], add,
+            head, *[r.widget for r in self.funding_rows], add, self.counter_panel.widget,
             W.HBox([self.render_button, self.render_out])]
 
     def session_html(self) -> str:
@@ -155,8 +157,14 @@ class ImpactEditor(Editor):
             funding=[{**self.work.funding[r.index].model_dump(), **r.values()}
                      if r.index < len(self.work.funding) else r.values()
                      for r in self.funding_rows],
-            ranges={k: v for row in self.range_rows for k, v in row.values().items()})
+            ranges={k: v for row in self.range_rows for k, v in row.values().items()},
+            counter=self.counter_panel.values())
         return GroupWork.parse(data)
+
+    def show_figures(self, work: GroupWork):
+        m = super().show_figures(work)
+        self.counter_panel.update(work, self.assumptions)     # waits before and after
+        return m
 
     def add_funding(self) -> None:
         self._edit_funding(lambda funding: funding.append(
