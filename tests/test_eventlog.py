@@ -67,6 +67,7 @@ def test_log_import_sets_medians_arrivals_and_measured_figures(demo_copy, tmp_pa
     assert profile.log_arrivals[3][10] == pytest.approx(0.5)
     assert profile.log_arrivals[3][14] == pytest.approx(0.5)
     assert sum(map(sum, profile.log_arrivals)) == pytest.approx(2.5)   # 5 cases / 2 days
+    assert profile.open_days_per_month == 2          # 2 days with arrivals in 1 month
     m = profile.measured["asis"]
     assert m.cases == 5
     assert m.mean_wait_minutes == pytest.approx(5)              # (1+3+5+7+9)/5

@@ -14,7 +14,8 @@ any order. Vectorised pandas throughout (no loop over rows):
   the simulation its service-time shape;
 - **arrivals by month × hour**: cases arriving in month *m* and hour *h*, divided by the days
   of month *m* on which anybody arrived (per hour of an open day, as the counter profile);
-  visitors a year = cases × 365.25 / days covered (first to last day, inclusive).
+  visitors a year = cases × 365.25 / days covered (first to last day, inclusive); the
+  profile's open days a month become the log's days with arrivals ÷ months with arrivals.
 
 Activities match steps by name (NFKC, case, spaces, ``_`` and ``-`` ignored).
 """
@@ -49,6 +50,7 @@ class LogSummary:
     last_day: str
     measured: Measured
     service_sigma: float | None
+    open_days_per_month: float      # days with arrivals ÷ months with arrivals
 
 
 def _bad_row(key: str, frame: pd.DataFrame, mask: np.ndarray, column: str) -> InputError:
@@ -205,7 +207,8 @@ def analyse(frame: pd.DataFrame, columns: dict[str, str]) -> LogSummary:
         time_in_office_minutes=float(stay.mean()), service_minutes=float(service.mean()))
     return LogSummary(activities=activities, waits=waits, cases=n, events=len(frame),
                       arrivals=grid, first_day=str(first_day), last_day=str(last_day),
-                      measured=measured, service_sigma=sigma if sigma and sigma > 0 else None)
+                      measured=measured, service_sigma=sigma if sigma and sigma > 0 else None,
+                      open_days_per_month=float(open_days.sum() / (open_days > 0).sum()))
 
 
 def match_steps(work: GroupWork, activities: pd.DataFrame) -> tuple[dict[str, str], list[str]]:
@@ -252,6 +255,7 @@ def apply(work: GroupWork, summary: LogSummary, source: str, kind: str) -> Group
                            kind: measured.model_dump()}
     if kind == "asis":
         profile["log_arrivals"] = np.round(summary.arrivals, 6).tolist()
+        profile["open_days_per_month"] = round(min(summary.open_days_per_month, 31.0), 2)
         profile["service_sigma"] = (None if summary.service_sigma is None
                                     else min(summary.service_sigma, 5.0))
     data["counter"] = profile
