@@ -10,12 +10,12 @@ import argparse
 import sys
 
 from kit import i18n
-from kit.cli import actions, serve, workflow, workspace
+from kit.cli import actions, frontyard, serve, workflow, workspace
 from kit.cli.common import safe_console
 from kit.exceptions import ConflictError, InputError, KitError, StoreError
 
 # each module adds its subcommands with ``register(subparsers)``
-COMMANDS = (workflow, workspace, serve, actions)
+COMMANDS = (workflow, workspace, serve, actions, frontyard)
 
 
 def build_parser() -> argparse.ArgumentParser:

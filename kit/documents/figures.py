@@ -20,6 +20,8 @@ FTE_DIGITS = 2
 DAYS_DIGITS = 1
 YEARS_DIGITS = 1
 PERCENT_DIGITS = 0
+WAIT_DIGITS = 1
+TIMES_DIGITS = 1
 
 # key -> (Impact attribute, kind, period); period: "year" (per year), "horizon", or None
 KEY_FIGURES: dict[str, tuple[str, str, str | None]] = {
@@ -101,6 +103,19 @@ class Figures:
             return "—"
         digits = 0 if float(x).is_integer() else 2
         return f"{i18n.fmt_number(x, digits)}{unit}"
+
+    def wait(self, x: float | None) -> str:
+        """Minutes a resident spends (wait, time in the office); infinite: without limit."""
+        if x is not None and isinstance(x, float) and math.isinf(x):
+            return self.t("unit.unbounded")
+        return self.t("unit.minutes_value", value=i18n.fmt_number(x, WAIT_DIGITS))
+
+    def times(self, x: float | None) -> str:
+        """Counts per case (visits, forms written)."""
+        return self.t("unit.times_value", value=i18n.fmt_number(x, TIMES_DIGITS))
+
+    def people(self, x: float | None) -> str:
+        return self.t("unit.people_value", value=i18n.fmt_number(x, 0))
 
     def value(self, kind: str, x: float | None) -> str:
         return getattr(self, kind)(x)

@@ -16,6 +16,7 @@ from kit.documents.decision import DecisionSections
 from kit.documents.finance import FinanceSections
 from kit.documents.fragments import esc, figure_html
 from kit.documents.fragments import table as _table
+from kit.documents.frontyard import FrontyardSections
 from kit.domain import impact
 from kit.domain.model import Phase
 from kit.io import store
@@ -26,12 +27,12 @@ def _num(x: float, digits: int = 0) -> str:
     return i18n.fmt_number(x, digits)
 
 
-class Handout(AfterSections, FinanceSections, DecisionSections, Document):
+class Handout(AfterSections, FinanceSections, FrontyardSections, DecisionSections, Document):
     """One group's handout, read from ``session_dir`` (the single source of truth)."""
 
     SECTIONS = ("header", "charter", "key_figures", "uncertainty", "changes", "roadmap",
-                "actions", "charts", "selection", "funding", "as_is", "assumptions",
-                "follow_up", "footer")
+                "actions", "charts", "frontyard", "counter", "life_events", "selection",
+                "funding", "as_is", "assumptions", "follow_up", "footer")
 
     def __init__(self, session_dir: str | Path, group_id: str, lang: str = "ja"):
         self.session_dir = Path(session_dir)

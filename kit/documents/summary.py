@@ -20,6 +20,7 @@ from kit.documents.after_summary import SummaryAfterSections
 from kit.documents.base import Document
 from kit.documents.fragments import esc
 from kit.documents.fragments import table as _table
+from kit.documents.frontyard import FrontyardSummary
 from kit.domain import impact
 from kit.domain.model import Phase
 from kit.exceptions import KitError
@@ -47,9 +48,9 @@ def _draws(work, assumptions, seed: int) -> np.ndarray | None:
     return np.asarray(forecast.samples["hours_saved"], dtype=float)
 
 
-class Summary(SummaryAfterSections, Document):
-    SECTIONS = ("header", "totals", "quick_wins", "groups", "matrix", "realisation", "overdue",
-                "footer")
+class Summary(SummaryAfterSections, FrontyardSummary, Document):
+    SECTIONS = ("header", "totals", "quick_wins", "groups", "frontyard", "matrix", "realisation",
+                "overdue", "footer")
 
     def __init__(self, session_dir: str | Path, lang: str = "ja"):
         self.session_dir = Path(session_dir)

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from kit import i18n
+from kit.domain.counter import CounterProfile
 from kit.domain.dates import check_date
 from kit.domain.enums import (  # noqa: F401 - the model's vocabulary, used as model.Actor …
     STAFF_ACTORS,
@@ -137,6 +138,7 @@ class Step(_Model):
     realised_as: RealisedAs | None = None
     unit_cost_yen: Yen = 0.0                # e.g. postage 110 円 per case through the step
     unit_cost_after_yen: Yen | None = None  # default unchanged; 0 when eliminated
+    procedure: Text = ""        # procedures (life event) the step belongs to, e.g. "転入;国保"
 
     @model_validator(mode="after")
     def _three_point_order(self):
@@ -354,6 +356,7 @@ class GroupWork(_Model):
     def actuals(self) -> Actuals:
         """The latest follow-up snapshot (by measured date), or an empty one."""
         return max(self.snapshots, key=lambda a: a.measured_on, default=None) or Actuals()
+    counter: CounterProfile | None = None       # the counter queue (kit.domain.frontyard)
 
     @model_validator(mode="after")
     def _ranges_in_order(self):

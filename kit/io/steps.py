@@ -31,7 +31,7 @@ STEP_COLUMNS = (("name", "step"), ("actor", "actor"), ("channel", "channel"),
                 ("minutes_after_low", "minutes_after_low"),
                 ("minutes_after_high", "minutes_after_high"), ("needs", "needs"),
                 ("realised_as", "realised_as"), ("unit_cost_yen", "unit_cost_yen"),
-                ("unit_cost_after_yen", "unit_cost_after_yen"))
+                ("unit_cost_after_yen", "unit_cost_after_yen"), ("procedure", "procedure"))
 _ENUMS = {"actor": model.Actor, "channel": model.Channel, "value": model.ValueClass,
           "action": model.Action, "phase": model.Phase, "realised_as": model.Realised}
 _BOOLS = ("uptake_dependent", "is_new")

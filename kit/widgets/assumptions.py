@@ -29,6 +29,7 @@ from kit.widgets.common import (
     message_html,
     number_box,
 )
+from kit.widgets.counter import CounterPanel
 
 RENDER_TIMEOUT_S = 300
 
@@ -132,6 +133,7 @@ class ImpactEditor(Editor):
         self.render_button.on_click(lambda _b: self.render_now())
         self.render_out = W.HTML()
         self.range_rows = [RangeRow(self, name, key) for name, key in RANGES]
+        self.counter_panel = CounterPanel(self)
         range_head = W.HBox([W.HTML(f"<b>{esc(t(k))}</b>", layout=W.Layout(width=wd))
                              for k, wd in (("ui.range_title", "16em"), ("ui.range_low", "10em"),
                                            ("ui.range_high", "10em"))])
@@ -143,7 +145,7 @@ class ImpactEditor(Editor):
             self.initial,
             self.annual, self.cost_source, range_head, *[r.widget for r in self.range_rows],
             W.HTML(f'<p style="color:#666">{esc(t("ui.range_note"))}</p>'),
-            head, *[r.widget for r in self.funding_rows], add,
+            head, *[r.widget for r in self.funding_rows], add, self.counter_panel.widget,
             W.HBox([self.render_button, self.render_out])]
 
     def session_html(self) -> str:
@@ -167,7 +169,8 @@ class ImpactEditor(Editor):
             funding=[{**self.work.funding[r.index].model_dump(), **r.values()}
                      if r.index < len(self.work.funding) else r.values()
                      for r in self.funding_rows],
-            ranges={k: v for row in self.range_rows for k, v in row.values().items()})
+            ranges={k: v for row in self.range_rows for k, v in row.values().items()},
+            counter=self.counter_panel.values())
         data.update(chosen_bundle(self, self.bundle.value))
         return GroupWork.parse(data)
 
@@ -176,6 +179,11 @@ class ImpactEditor(Editor):
         super().changed()
         if [o.system_id for o in self.work.systems] != before:
             self._rebuild()                     # the cost boxes show the bundle's sums
+
+    def show_figures(self, work: GroupWork):
+        m = super().show_figures(work)
+        self.counter_panel.update(work, self.assumptions)     # waits before and after
+        return m
 
     def add_funding(self) -> None:
         self._edit_funding(lambda funding: funding.append(

@@ -18,7 +18,8 @@ def build_demo(session_dir: str | Path, source: Path | None = None, lang: str | 
     return new_session(session_dir, source / "groups.csv", lang=lang,
                        settings_file=source / "session.yaml",
                        systems_file=source / "systems.csv",
-                       funding_file=source / "funding.csv", steps_dir=source / "steps")
+                       funding_file=source / "funding.csv", steps_dir=source / "steps",
+                       counters_file=source / "counters.yaml")
 
 
 def _user_tag() -> str:

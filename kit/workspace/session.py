@@ -44,8 +44,11 @@ def _funding(ids: list[str], funding: dict) -> list:
 
 
 def build_works(groups_file: str | Path, *, systems_file=None, funding_file=None,
-                steps_dir=None) -> list[GroupWork]:
+                steps_dir=None, counters_file=None) -> list[GroupWork]:
     """Read and validate everything first: nothing is written if any input is bad."""
+    from kit.workspace.frontyard import read_profiles
+
+    profiles = read_profiles(counters_file) if counters_file else {}
     systems = load_systems(systems_file) if systems_file else {}
     funding = load_funding(funding_file) if funding_file else {}
     works = []
@@ -61,6 +64,8 @@ def build_works(groups_file: str | Path, *, systems_file=None, funding_file=None
             "steps": [s.model_dump() for s in steps],
             **_chosen(_bundle(row.get("system", []), systems)),
             "funding": [f.model_dump() for f in _funding(row.get("funding", []), funding)],
+            "counter": (profiles[row["group_id"]].model_dump()
+                        if row["group_id"] in profiles else None),
         }))
     return works
 
@@ -97,7 +102,7 @@ def _session(session_dir, fields: dict, name, lang, **extra) -> Session:
 def new_session(session_dir: str | Path, groups_file: str | Path, *, name: str | None = None,
                 lang: str | None = None, labour_cost_yen: float | None = None,
                 settings_file=None, systems_file=None, funding_file=None,
-                steps_dir=None) -> Session:
+                steps_dir=None, counters_file=None) -> Session:
     """A session from a groups list (the notebooks: :mod:`kit.render.notebooks`)."""
     check_new_folder(session_dir)
     fields, assumptions = load_assumptions(settings_file)
@@ -105,7 +110,7 @@ def new_session(session_dir: str | Path, groups_file: str | Path, *, name: str |
         assumptions = Assumptions.parse({**assumptions.model_dump(),
                                          "labour_cost_yen_per_hour": labour_cost_yen})
     works = build_works(groups_file, systems_file=systems_file, funding_file=funding_file,
-                        steps_dir=steps_dir)
+                        steps_dir=steps_dir, counters_file=counters_file)
     systems = list(load_systems(systems_file).values()) if systems_file else []
     funding = list(load_funding(funding_file).values()) if funding_file else []
     session = _session(session_dir, fields, name, lang,
