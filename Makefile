@@ -1,6 +1,6 @@
 # The BPR workshop kit: two commands for a fresh machine.
 #   make demo   set up .venv and render the bundled demo session (one HTML handout per group)
-#   make test   set up .venv (with test tools, Debian chromium + CJK fonts when root) and run the tests
+#   make test   set up .venv (with test tools; Debian chromium, CJK fonts, poppler-utils when root) and run the tests
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -34,13 +34,13 @@ demo: $(STAMP)          # the demo needs no JupyterHub proxy, so no Node.js eith
 	$(BIN)/kit demo --out demo_out
 
 sysdeps:
-	@if command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
-		echo "chromium and CJK fonts present"; \
+	@if command -v chromium >/dev/null 2>&1 && command -v pdfinfo >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "chromium, poppler-utils and CJK fonts present"; \
 	elif [ "$$(id -u)" = "0" ]; then \
 		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; \
 	else \
-		echo "Browser tests need: sudo apt-get install chromium fonts-noto-cjk"; \
+		echo "Browser and print tests need: sudo apt-get install chromium fonts-noto-cjk poppler-utils"; \
 	fi
 
 test: setup sysdeps
