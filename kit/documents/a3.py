@@ -78,7 +78,9 @@ class A3Sheet(Handout):
         charter = self.charter_html() or (f'<section class="charter"><h2>{self.t("aft.charter")}'
                                           f'</h2><p class="note">{self.t("a3.no_charter")}</p>'
                                           f"</section>")
-        left = charter + self.key_figures_html()
+        figures = (f'<section class="key-figures"><h2>{self.t("report.key_figures")}</h2>'
+                   f"{self.key_figures_table()}</section>")
+        left = charter + figures
         right = self.roadmap_html() + self.plan()
         return (f'<!DOCTYPE html><html lang="{self.lang}"><head><meta charset="utf-8">'
                 f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '

@@ -66,6 +66,13 @@ class Handout(AfterSections, FinanceSections, FrontyardSections, DecisionSection
                 f'<table class="meta">{body}</table></header>')
 
     def key_figures_html(self) -> str:
+        return (f'<section class="key-figures"><h2>{self.t("report.key_figures")}</h2>'
+                f'{self.key_figures_table()}'
+                f'<p class="note">{self.t("report.figures_note")}</p>'
+                f'{self.finance_html()}</section>')
+
+    def key_figures_table(self) -> str:
+        """The headline figures, each with its P10–P90 range (the A3 sheet shows this alone)."""
         m, f = self.impact, self.fmt
         fte = self.assumptions.hours_per_fte
         ranged = {      # key figure -> its text with the P10-P90 range (Monte Carlo)
@@ -86,10 +93,7 @@ class Handout(AfterSections, FinanceSections, FrontyardSections, DecisionSection
         body = "".join(f'<tr><th>{f.name(k)}</th>'
                        f'<td class="num">{f.figure(k, m, ranged.get(k))}</td></tr>'
                        for k in keys)
-        return (f'<section class="key-figures"><h2>{self.t("report.key_figures")}</h2>'
-                f'<table class="figures">{body}</table>'
-                f'<p class="note">{self.t("report.figures_note")}</p>'
-                f'{self.finance_html()}</section>')
+        return f'<table class="figures">{body}</table>'
 
     def as_is_html(self) -> str:
         df = impact.step_table(self.work, self.impact.uptake)
