@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kit import i18n
@@ -24,7 +22,7 @@ from kit.domain.model import GroupWork
 from kit.domain.plan import ActionItem
 from kit.exceptions import InputError
 from kit.io.layout import find_columns, read_table
-from kit.io.sheets import SUFFIXES, build_row, fail, lookup, records, text_width, write_csv
+from kit.io.sheets import SUFFIXES, build_row, fail, fill_sheet, lookup, records, write_csv
 
 # (ActionItem field, catalogue column key), in sheet order
 COLUMNS = (("title", "act.col.action"), ("owner", "act.col.owner"), ("due", "act.col.due"),
@@ -82,22 +80,10 @@ def write_actions(work: GroupWork, path: str | Path, lang: str = "ja") -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = i18n.t("act.sheet", lang)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"        # text as typed, never a formula
-    for pos, title in enumerate(header, start=1):
-        texts = [title] + [str(row[pos - 1]) for row in rows if row[pos - 1] is not None]
-        sheet.column_dimensions[get_column_letter(pos)].width = \
-            min(max(max(text_width(t) for t in texts) + 2, 8), 50)
+    fill_sheet(sheet, header, rows)
     labels = ",".join(text for text, _ in actions.status_choices(lang))
     rule = DataValidation(type="list", formula1=f'"{labels}"', allow_blank=True)
     rule.add(f"D2:D{max(len(rows) + 1, 200)}")
     sheet.add_data_validation(rule)
-    sheet.freeze_panes = "A2"
     book.save(path)
     return path

@@ -231,3 +231,25 @@ def write_csv(path: Path, header: list[str], rows: list[list[Any]]) -> None:
 
 def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fill_sheet(sheet, header: list[str], rows: list[list[Any]]) -> None:
+    """Write a header (bold) and rows into an openpyxl sheet the way the kit writes every
+    sheet: text cells stay text (never a formula or an error code), columns as wide as their
+    text (8–50), the header frozen."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r, row in enumerate(rows, start=2):
+        for c, value in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"    # never a formula or an error code: text as typed
+    for pos, title in enumerate(header, start=1):
+        texts = [title] + [str(row[pos - 1]) for row in rows if row[pos - 1] is not None]
+        width = max(text_width(text) for text in texts) + 2
+        sheet.column_dimensions[get_column_letter(pos)].width = min(max(width, 8), 50)
+    sheet.freeze_panes = "A2"

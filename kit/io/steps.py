@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -18,7 +17,7 @@ from kit.domain.checks import Check, step_warnings
 from kit.domain.model import Step
 from kit.domain.values import header_key
 from kit.io.layout import Table, find_columns, read_table
-from kit.io.sheets import SUFFIXES, build_row, fail, lookup, records, text_width, write_csv
+from kit.io.sheets import SUFFIXES, build_row, fail, fill_sheet, lookup, records, write_csv
 
 TEMPLATE_ROWS = 500         # rows that get the dropdown lists in a written sheet
 # (model field, catalogue column key), in sheet order
@@ -180,19 +179,7 @@ def write_steps_template(path: str | Path, lang: str = "ja") -> Path:
 
 
 def _fill_sheet(sheet, header: list[str], rows: list[list[Any]], lang: str) -> None:
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for r, row in enumerate(rows, start=2):
-        for c, value in enumerate(row, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"    # never a formula or an error code: text as typed
-    for pos, title in enumerate(header, start=1):
-        texts = [title] + [str(row[pos - 1]) for row in rows if row[pos - 1] is not None]
-        width = max(text_width(text) for text in texts) + 2
-        sheet.column_dimensions[get_column_letter(pos)].width = min(max(width, 8), 50)
-    sheet.freeze_panes = "A2"
+    fill_sheet(sheet, header, rows)
     _add_dropdowns(sheet, len(rows), lang)
 
 
