@@ -182,7 +182,7 @@ class DecisionSections:
     # -- phases --------------------------------------------------------------------------
     def roadmap_html(self) -> str:
         from kit.charts import decision as cd
-        phases = selection.phase_totals(self.work, self.assumptions)
+        phases = selection.phase_totals(self.work, self.assumptions, self.impact)
         labour = self.assumptions.labour_cost_yen_per_hour
         rows = [[self.t(f"dec.phase_n.{p}"), str(int(r["steps"])),
                  self.figure_range(f"{p}_hours_saved", self.hours),

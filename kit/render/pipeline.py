@@ -9,6 +9,7 @@ URL of any kind (see ``nbconvert_templates/bpr_handout``).
 from __future__ import annotations
 
 import concurrent.futures as cf
+import functools
 import logging
 import os
 from dataclasses import dataclass
@@ -62,8 +63,9 @@ def execute(template: Path, parameters: dict, output: Path | None = None):
     )
 
 
-def export_html(nb, *, lang: str, title: str) -> str:
-    """Export an executed notebook to one self-contained HTML string (no code, no prompts)."""
+@functools.lru_cache(maxsize=1)
+def _exporter():
+    """One HTML exporter per process: its Jinja templates are compiled once, not per file."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name=HTML_TEMPLATE,
@@ -72,8 +74,13 @@ def export_html(nb, *, lang: str, title: str) -> str:
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
+    return exporter
+
+
+def export_html(nb, *, lang: str, title: str) -> str:
+    """Export an executed notebook to one self-contained HTML string (no code, no prompts)."""
     resources = {"handout_lang": lang, "handout_title": title}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body
 
 
