@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 import matplotlib
 import matplotlib_fontja  # registers IPAexGothic and makes it the default font
 from matplotlib import font_manager, ft2font
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
@@ -131,19 +132,44 @@ def has_glyph(ch: str) -> bool:
     return measure_font().get_char_index(ord(ch)) != 0
 
 
+def covered(text: str) -> bool:
+    """Whether IPAexGothic alone draws every character of ``text``."""
+    return all(has_glyph(ch) for ch in text if ch != "\n")
+
+
+def _texts(artist):
+    """Every Text under ``artist``; an axis gives its label and offset text only (walking its
+    ticks would create them: tick labels are set through the tick parameters instead)."""
+    if isinstance(artist, Axis):
+        yield artist.label
+        yield artist.offsetText
+        return
+    if isinstance(artist, Text):
+        yield artist
+    for child in artist.get_children():
+        yield from _texts(child)
+
+
 def primary_font_only(fig: Figure) -> None:
     """Draw every text that IPAexGothic covers with it alone, not the fallback list.
 
     FreeType with a fallback font costs about half again per string, even when the fallback
-    is never used; a text with a character IPAexGothic lacks (e.g. 𠮷) keeps the list.
+    is never used; a text with a character IPAexGothic lacks (e.g. 𠮷) keeps the list, and
+    so do all tick labels of an axis where one of them has such a character.
     """
     family = list(RC["font.family"])
     if len(family) == 1:
         return
-    for text in fig.findobj(Text):
-        if text.get_family() == family and all(has_glyph(ch) for ch in text.get_text()
-                                                if ch != "\n"):
+    for text in _texts(fig):
+        if text.get_family() == family and covered(text.get_text()):
             text.set_family(FONT)
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            locs = axis.get_majorticklocs()
+            if not (ax.axison and axis.get_visible() and len(locs)):
+                continue                       # no tick labels drawn: create no tick
+            if all(covered(label) for label in axis.get_major_formatter().format_ticks(locs)):
+                axis.set_tick_params(which="major", labelfontfamily=FONT)
 
 
 def text_width_in(text: str, size: float = TEXT_SIZE) -> float:
