@@ -12,22 +12,25 @@ draw), so the layout is computed once, here, from glyph advances of the font (no
 rather than tick labels (which matplotlib measures again on every draw). A text whose every
 character is in IPAexGothic is drawn with that font alone (:func:`primary_font_only`: the
 same pixels, without the cost of a fallback font on every string); the others keep the
-fallback. PNGs are written with fast zlib compression (lossless: the same pixels).
+fallback. PNGs are encoded here (:func:`png_bytes`), several times faster than by Pillow.
 """
 
 from __future__ import annotations
 
 import functools
-import io
 import math
+import struct
 import sys
 import unicodedata
+import zlib
 from collections.abc import Callable, Sequence
 
 import matplotlib
 import matplotlib_fontja  # registers IPAexGothic and makes it the default font
+import numpy as np
 from matplotlib import font_manager, ft2font
 from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
@@ -295,17 +298,43 @@ def close(fig: Figure) -> None:
         pyplot.close(fig)
 
 
-PNG_COMPRESS_LEVEL = 1     # zlib level: lossless; 6 (the default) is slower, 2 % smaller
+PNG_ZLIB_LEVEL = 3      # lossless; as small as matplotlib's PNG (Pillow, level 6), 4× faster
+
+
+def png_bytes(rgba: np.ndarray, dpi: float) -> bytes:
+    """An 8-bit RGBA image (height × width × 4) as a PNG file: filter type 0 on every row and
+    one zlib stream. Pillow (what ``savefig`` uses) tries every PNG filter on every row, which
+    costs more than drawing a chart; for flat chart colours it gains nothing in size."""
+    height, width, _ = rgba.shape
+    rows = np.empty((height, width * 4 + 1), dtype=np.uint8)
+    rows[:, 0] = 0                                   # filter type 0 ("None")
+    rows[:, 1:] = rgba.reshape(height, width * 4)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    per_metre = int(dpi / 0.0254 + 0.5)              # pHYs, as matplotlib writes it
+    return b"".join([b"\x89PNG\r\n\x1a\n",
+                     chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)),
+                     chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+                     chunk(b"IDAT", zlib.compress(rows.tobytes(), PNG_ZLIB_LEVEL)),
+                     chunk(b"IEND", b"")])
 
 
 def figure_to_png_bytes(fig: Figure, dpi: int = 110) -> bytes:
-    """The figure as PNG bytes (white background); the figure is closed afterwards."""
-    buf = io.BytesIO()
+    """The figure as PNG bytes (white background); the figure is closed afterwards.
+
+    Drawn as ``savefig(format="png", dpi=dpi, facecolor="white")`` draws it (the same
+    pixels), encoded by :func:`png_bytes`."""
     try:
         with style_context():
             primary_font_only(fig)
-            fig.savefig(buf, format="png", dpi=dpi, facecolor="white",
-                        pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL})
+            canvas = FigureCanvasAgg(fig)
+            fig.dpi = dpi
+            fig.patch.set_facecolor("white")
+            canvas.draw()
+            rgba = np.asarray(canvas.buffer_rgba())
     finally:
         close(fig)
-    return buf.getvalue()
+    return png_bytes(rgba, dpi)
