@@ -133,6 +133,28 @@ def test_name_outside_ipaexgothic_uses_the_fallback(assumptions):
     assert png.startswith(b"\x89PNG")
 
 
+def test_tick_labels_outside_ipaexgothic_keep_the_fallback():
+    """IPAexGothic alone draws the texts it covers (faster); an axis with a 𠮷 label keeps
+    the fallback for its tick labels, the other axis and the title do not need it."""
+    if "Noto Sans CJK JP" not in charts_style.RC["font.family"]:
+        pytest.skip("Noto Sans CJK JP not installed: 𠮷 would be a tofu box")
+    import pandas as pd
+
+    from kit.charts import decision
+
+    table = pd.DataFrame({"name": ["𠮷田の受付システム", "電子申請"], "cost": [1.0, 0.4],
+                          "score": [0.8, 0.4], "rank": [1, 2]}, index=["a", "b"])
+    fig = decision.ranking(table, "ja")
+    ax = fig.axes[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert charts_style.figure_to_png_bytes(fig).startswith(b"\x89PNG")
+    assert {tuple(t.get_family()) for t in ax.get_yticklabels()} == {
+        tuple(charts_style.RC["font.family"])}
+    assert {tuple(t.get_family()) for t in ax.get_xticklabels()} == {("IPAexGothic",)}
+    assert ax.title.get_family() == ["IPAexGothic"]
+
+
 # --- every figure -------------------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize("name", list(charts.FIGURES))

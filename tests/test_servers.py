@@ -207,7 +207,7 @@ def test_handout_renders_over_tcp_kernels(session, tmp_path, monkeypatch):
     engine.shutdown()                       # no warm ipc kernel from an earlier test
     try:
         out = pipeline.render_group(session, "g02", tmp_path)
-        (km,) = [k for (pid, _), k in engine._KERNELS.items() if pid == os.getpid()]
+        ((km, _kc),) = [k for (pid, _), k in engine._KERNELS.items() if pid == os.getpid()]
         info = json.loads(Path(km.connection_file).read_text())
         assert km.transport == "tcp" and info["transport"] == "tcp"
         assert info["ip"] == "127.0.0.1" and info["shell_port"] > 0

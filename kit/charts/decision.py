@@ -4,7 +4,9 @@ roadmap of phases and forecast vs actual.
 Each function takes the plain results of :mod:`kit.domain.selection`, :mod:`kit.domain.uncertainty` or
 :mod:`kit.domain.followup` and returns a :class:`matplotlib.figure.Figure` (object-oriented API, no
 pyplot), drawn under :mod:`kit.charts.impact`' Japanese font context. Participant text is shortened
-and escaped with :func:`kit.charts.impact.short_label`.
+and escaped with :func:`kit.charts.impact.short_label`. Margins are computed from glyph
+advances (:func:`_place`, as in :mod:`kit.charts.style`), not by constrained layout, which
+would lay out every text once more before drawing.
 """
 
 from __future__ import annotations
@@ -17,13 +19,20 @@ from matplotlib.ticker import FuncFormatter
 from kit import i18n
 from kit.charts.style import (
     ASIS,
+    EDGE_IN,
     QUICK,
     REDESIGN,
     SAVING,
+    TICK_IN,
+    TITLE_SIZE,
     TOBE,
     YEN_SCALE,
+    line_in,
+    place,
     short_label,
     style_context,
+    text_width_in,
+    value_ticks_width,
 )
 
 BAD = "#D55E00"
@@ -31,11 +40,27 @@ BAD = "#D55E00"
 
 def _figure(rows: int, title_key: str, lang: str, **values) -> tuple[Figure, object]:
     height = min(8.5, 1.4 + 0.32 * max(rows, 2))
-    fig = Figure(figsize=(7.5, height), layout="constrained")
+    fig = Figure(figsize=(7.5, height))
     ax = fig.add_subplot()
-    ax.set_title(i18n.t(title_key, lang, **values), loc="left", fontsize=11.5)
+    ax.set_title(i18n.t(title_key, lang, **values), loc="left", fontsize=TITLE_SIZE)
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
+
+
+PAD_IN = 3 / 72          # the padding constrained layout keeps around the texts
+
+
+def _place(fig: Figure, ax, labels: list[str] | None = None, ylabel: bool = False) -> None:
+    """Margins around the axes from the widths of the texts beside them: row ``labels``
+    (else the numeric y ticks) and a y label on the left, x ticks and the x label below,
+    the axes title above, half the widest x tick to the right."""
+    ticks = (max((text_width_in(label) for label in labels), default=0.0) if labels
+             else value_ticks_width(ax, "y") if ax.axison else 0.0)
+    x_ticks = value_ticks_width(ax, "x") if ax.axison else 0.0
+    place(fig, ax, left=PAD_IN + (line_in() if ylabel else 0.0) + ticks + TICK_IN,
+          bottom=PAD_IN + 2 * line_in() + TICK_IN,
+          top=PAD_IN + line_in(TITLE_SIZE) + 6 / 72,
+          right=max(PAD_IN + x_ticks / 2, EDGE_IN))
 
 
 def _grouped(ax, axis: str = "x") -> None:
@@ -62,6 +87,7 @@ def ranking(table: pd.DataFrame, lang: str = "ja") -> Figure:
         ax.set_ylim(len(table) - 0.5, -0.5)
         ax.set_xlim(0, 110)
         ax.set_xlabel(i18n.t("dec.chart.score_axis", lang, count=len(criteria)))
+        _place(fig, ax, labels)
     return fig
 
 
@@ -75,10 +101,12 @@ def weight_sensitivity(probability: pd.Series, names: dict[str, str],
         ax.barh(y, p.to_numpy() * 100, color=SAVING, height=0.6)
         for yi, value in zip(y, p.to_numpy() * 100, strict=True):
             ax.text(value + 1, yi, f"{value:.0f}%", va="center", fontsize=8)
-        ax.set_yticks(y, [short_label(names.get(k, k), 30) for k in p.index])
+        labels = [short_label(names.get(k, k), 30) for k in p.index]
+        ax.set_yticks(y, labels)
         ax.set_ylim(len(p) - 0.5, -0.5)
         ax.set_xlim(0, 110)
         ax.set_xlabel(i18n.t("dec.chart.percent_first", lang))
+        _place(fig, ax, labels)
     return fig
 
 
@@ -90,6 +118,7 @@ def tornado(rows: list[dict], lang: str = "ja", output_key: str = "fig.npv") -> 
             ax.text(0.5, 0.5, i18n.t("dec.no_ranges", lang), ha="center", va="center",
                     transform=ax.transAxes)
             ax.set_axis_off()
+            _place(fig, ax, [])
             return fig
         scale = _yen_scale(lang)
         base = rows[0]["base"] / scale
@@ -99,11 +128,13 @@ def tornado(rows: list[dict], lang: str = "ja", output_key: str = "fig.npv") -> 
         ax.barh(y, low, left=base, color=ASIS, height=0.6, label=i18n.t("dec.at_low", lang))
         ax.barh(y, high, left=base, color=TOBE, height=0.6, label=i18n.t("dec.at_high", lang))
         ax.axvline(base, color="black", linewidth=0.8)
-        ax.set_yticks(y, [short_label(_input_label(r, lang), 32) for r in rows])
+        labels = [short_label(_input_label(r, lang), 32) for r in rows]
+        ax.set_yticks(y, labels)
         ax.set_ylim(len(rows) - 0.5, -0.5)
         _grouped(ax)
         ax.set_xlabel(i18n.t("dec.chart.money_axis", lang))
         ax.legend(loc="lower right", fontsize=8, frameon=False)
+        _place(fig, ax, labels)
     return fig
 
 
@@ -119,7 +150,7 @@ def forecast_range(forecast, lang: str = "ja") -> Figure:
     values = forecast.samples["npv_yen"] / scale
     with style_context():
         fig, ax = _figure(8, "dec.chart.range", lang, n=f"{forecast.n:,}")
-        ax.hist(values, bins=50, color=ASIS)
+        ax.hist(values, bins=50, color=ASIS, histtype="stepfilled")   # one polygon, not 50 bars
         for q, v in zip(("P10", "P50", "P90"), forecast.p("npv_yen"), strict=True):
             ax.axvline(v / scale, color=TOBE if q == "P50" else BAD, linewidth=1.2)
             ax.text(v / scale, ax.get_ylim()[1] * 0.95, f" {q}", fontsize=8, va="top")
@@ -127,6 +158,7 @@ def forecast_range(forecast, lang: str = "ja") -> Figure:
         _grouped(ax)
         ax.set_xlabel(i18n.t("dec.chart.money_axis", lang))
         ax.set_ylabel(i18n.t("dec.chart.draws", lang))
+        _place(fig, ax, ylabel=True)
     return fig
 
 
@@ -147,11 +179,13 @@ def roadmap(phases: pd.DataFrame, lang: str = "ja", number=None) -> Figure:
                     "  " + i18n.t("dec.roadmap_label", lang, count=int(row["steps"]),
                                   hours=number(row["hours_saved"])),
                     va="center", fontsize=8)
-        ax.set_yticks(y, [i18n.t(f"dec.phase_n.{p}", lang) for p in phases.index])
+        labels = [i18n.t(f"dec.phase_n.{p}", lang) for p in phases.index]
+        ax.set_yticks(y, labels)
         ax.set_ylim(len(phases) - 0.5, -0.5)
         ax.margins(x=0.35)
         _grouped(ax)
         ax.set_xlabel(i18n.t("chart.staff_hours_per_year", lang))
+        _place(fig, ax, labels)
     return fig
 
 
@@ -167,8 +201,10 @@ def forecast_vs_actual(table: pd.DataFrame, lang: str = "ja") -> Figure:
                 label=i18n.t("dec.forecast", lang))
         ax.barh(y + h, rows["actual_minutes"], height=h, color=QUICK,
                 label=i18n.t("dec.actual", lang))
-        ax.set_yticks(y, [short_label(n, 32) for n in rows["name"]])
+        labels = [short_label(n, 32) for n in rows["name"]]
+        ax.set_yticks(y, labels)
         ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.set_xlabel(i18n.t("chart.minutes_per_case", lang))
         ax.legend(loc="lower right", fontsize=8, frameon=False)
+        _place(fig, ax, labels)
     return fig

@@ -11,7 +11,7 @@ columns so that a 40-step workflow stays readable on A4 (the figure grows downwa
 from __future__ import annotations
 
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyBboxPatch, Patch
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
 
 from kit import i18n
 from kit.charts import style as charts_style
@@ -64,10 +64,11 @@ def swimlane(work: GroupWork, assumptions: Assumptions, lang: str = "ja",
         column = layout.lane_of
         for i, step in enumerate(steps):
             _draw_step(ax, step, column[i], i, lane_in, lang, view)
-        for i, k in layout.edges:
-            ax.annotate("", xy=(column[k], k - 0.3), xytext=(column[i], i + 0.3),
-                        arrowprops={"arrowstyle": "->", "color": "#555555", "lw": 0.8,
-                                    "shrinkA": 0, "shrinkB": 0})
+        for i, k in layout.edges:   # what annotate("", ...) draws, without a text to lay out
+            ax.add_artist(FancyArrowPatch(
+                (column[i], i + 0.3), (column[k], k - 0.3),
+                arrowstyle="->", color="#555555", lw=0.8, shrinkA=0, shrinkB=0,
+                mutation_scale=charts_style.TEXT_SIZE, zorder=3, transform=ax.transData))
         handles = [Patch(facecolor=c, edgecolor="#333333", label=i18n.label("value", v, lang))
                    for v, c in VALUE_COLOURS.items()]
         fig.legend(handles=handles, loc="lower center", ncols=len(handles), frameon=False,
@@ -82,7 +83,7 @@ def _draw_step(ax, step, x: float, y: float, lane_in: float, lang: str, view: st
                          facecolor=face, edgecolor="#333333", lw=0.7, alpha=0.9,
                          hatch="//" if gone else None,
                          linestyle="--" if (view == "tobe" and step.is_new) else "-")
-    ax.add_patch(box)
+    ax.add_artist(box)            # limits are set: no data-limit update per box
     columns = _columns(lane_in)
     text = charts_style.short_label(step.name, columns)
     bbox = None

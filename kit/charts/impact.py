@@ -214,13 +214,14 @@ def savings_waterfall(work: GroupWork, assumptions: Assumptions, lang: str = "ja
     return fig
 
 
-def cost_funding(work: GroupWork, assumptions: Assumptions, lang: str = "ja") -> Figure:
+def cost_funding(work: GroupWork, assumptions: Assumptions, lang: str = "ja",
+                 im: impact.Impact | None = None) -> Figure:
     """Year by year over the horizon: the cumulative cost split into subsidy and general-fund
     burden (stacked) next to the cumulative staff-cost saving. The last year's figures are the
-    handout's totals (``impact.compute``) and are repeated in the legend. 万円 in Japanese,
-    yen in English."""
+    handout's totals (``impact.compute``, or ``im`` when the caller has it) and are repeated
+    in the legend. 万円 in Japanese, yen in English."""
     lang = lang_of(lang)
-    im = impact.compute(work, assumptions)
+    im = im or impact.compute(work, assumptions)
     scale = YEN_SCALE[lang]
     T = im.horizon_years
     years = np.arange(1, T + 1)
@@ -263,12 +264,14 @@ def cost_funding(work: GroupWork, assumptions: Assumptions, lang: str = "ja") ->
     return fig
 
 
-def lead_vs_processing(work: GroupWork, assumptions: Assumptions, lang: str = "ja") -> Figure:
+def lead_vs_processing(work: GroupWork, assumptions: Assumptions, lang: str = "ja",
+                       im: impact.Impact | None = None) -> Figure:
     """Lead time (days from application to completion) As-Is vs To-Be, with the staff
     processing minutes per case under each bar: a case waits far longer than it is worked.
-    Both To-Be figures are at the group's online uptake, as in ``impact.compute``."""
+    Both To-Be figures are at the group's online uptake, as in ``impact.compute`` (``im``
+    when the caller has it)."""
     lang = lang_of(lang)
-    im = impact.compute(work, assumptions)
+    im = im or impact.compute(work, assumptions)
     u = im.uptake
     df = impact.step_table(work, u)
     staff = df["staff"].to_numpy()
@@ -307,7 +310,13 @@ FIGURES: dict[str, FigureFn] = {
 }
 
 
-def all_figures(work: GroupWork, assumptions: Assumptions,
-                lang: str = "ja") -> dict[str, Figure]:
-    """Every figure of a handout, in the order of :data:`FIGURES`."""
-    return {name: fn(work, assumptions, lang) for name, fn in FIGURES.items()}
+USE_IMPACT = ("cost_funding", "lead_vs_processing")     # take ``im=impact.compute(...)``
+
+
+def all_figures(work: GroupWork, assumptions: Assumptions, lang: str = "ja",
+                im: impact.Impact | None = None) -> dict[str, Figure]:
+    """Every figure of a handout, in the order of :data:`FIGURES`; ``impact.compute`` runs
+    once for all of them (or not at all when the caller passes its result as ``im``)."""
+    im = im or impact.compute(work, assumptions)
+    return {name: (fn(work, assumptions, lang, im=im) if name in USE_IMPACT
+                   else fn(work, assumptions, lang)) for name, fn in FIGURES.items()}

@@ -9,12 +9,13 @@ workspace gives the same handout); the simulation's median appears only in the u
 from __future__ import annotations
 
 import functools
+from types import SimpleNamespace
 
 from kit import i18n
 from kit.documents.fragments import esc as _esc
 from kit.documents.fragments import figure_html as _img
 from kit.documents.fragments import table as _table
-from kit.domain import impact, selection, uncertainty
+from kit.domain import selection, uncertainty
 
 SEED = 20261126
 DRAWS = 10_000
@@ -154,8 +155,8 @@ class DecisionSections:
             sid = selection.BUNDLE if chosen else option.system_id if option else ""
             scen = selection.scenario(self.work, option)
             f = uncertainty.monte_carlo(scen, self.assumptions, n=SCENARIO_DRAWS, seed=SEED)
-            m = impact.compute(scen, self.assumptions)
             r = table.loc[sid]
+            m = SimpleNamespace(**r.to_dict())      # the scenario's headline figures, computed once
             name = (self.t("fin.bundle_row", names=_esc(r["name"])) if chosen
                     else _esc(option.name) if option else self.t("dec.no_system"))
             rows.append([name, str(int(r["steps_changed"])),
@@ -201,7 +202,7 @@ class DecisionSections:
     # -- phases --------------------------------------------------------------------------
     def roadmap_html(self) -> str:
         from kit.charts import decision as cd
-        phases = selection.phase_totals(self.work, self.assumptions)
+        phases = selection.phase_totals(self.work, self.assumptions, self.impact)
         labour = self.assumptions.labour_cost_yen_per_hour
         rows = [[self.t(f"dec.phase_n.{p}"), str(int(r["steps"])),
                  self.figure_range(f"{p}_hours_saved", self.hours),

@@ -14,7 +14,7 @@ from kit.documents.fragments import esc, figure_html, table
 from kit.domain import frontyard, lifeevents, queue_sim
 
 SIM_SEED = 20261126
-SIM_CUSTOMERS = 10_000      # residents simulated per scenario (days = this / a peak day's)
+SIM_CUSTOMERS = 5_000       # residents simulated per scenario (days = this / a peak day's)
 SIM_DAYS = (20, 400)
 COLUMNS = ("asis", "tobe", "measured_asis", "measured_after")
 

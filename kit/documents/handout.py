@@ -7,6 +7,7 @@ the HTML so that nbconvert exports it as-is (no code, no widgets).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from kit import i18n
@@ -46,6 +47,11 @@ class Handout(AfterSections, FinanceSections, FrontyardSections, DecisionSection
     def open(cls, session_dir: str | Path = "", group_id: str = "", lang: str = "ja"):
         """The handout of ``group_id``; empty arguments open the bundled demo session."""
         return cls(*resolve(session_dir, group_id), lang)
+
+    @functools.cached_property
+    def step_table(self):
+        """The step table at the group's uptake (the As-Is and changes sections share it)."""
+        return impact.step_table(self.work, self.impact.uptake)
 
     # -- sections (HTML strings; ``show_*`` display them) -----------------------------------
     def header_html(self) -> str:
@@ -96,7 +102,7 @@ class Handout(AfterSections, FinanceSections, FrontyardSections, DecisionSection
         return f'<table class="figures">{body}</table>'
 
     def as_is_html(self) -> str:
-        df = impact.step_table(self.work, self.impact.uptake)
+        df = self.step_table
         L = self.lang
         headers = ["#", self.t("head.step"), self.t("head.actor"), self.t("head.channel"),
                    self.t("head.minutes"), self.t("head.share"), self.t("head.wait_days"),
@@ -126,7 +132,7 @@ class Handout(AfterSections, FinanceSections, FrontyardSections, DecisionSection
                            "chart flow")
 
     def changes_html(self) -> str:
-        df = impact.step_table(self.work, self.impact.uptake).set_index("id")
+        df = self.step_table.set_index("id")
         L = self.lang
         headers = [self.t("head.step"), self.t("head.action"), self.t("head.minutes"),
                    self.t("head.minutes_after"), self.t("head.uptake_dependent"),
@@ -153,7 +159,7 @@ class Handout(AfterSections, FinanceSections, FrontyardSections, DecisionSection
 
     def charts_html(self) -> str:
         from kit.charts import impact as charts
-        figures = charts.all_figures(self.work, self.assumptions, self.lang)
+        figures = charts.all_figures(self.work, self.assumptions, self.lang, self.impact)
         parts = [f'<section class="charts"><h2>{self.t("report.charts")}</h2>']
         parts += [figure_html(fig) for fig in figures.values()]
         parts.append("</section>")

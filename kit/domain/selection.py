@@ -343,10 +343,12 @@ def rank_work(work: GroupWork, assumptions: Assumptions,
     return rank(options, work.weights or DEFAULT_WEIGHTS, work.scores, metrics)
 
 
-def phase_totals(work: GroupWork, assumptions: Assumptions) -> pd.DataFrame:
+def phase_totals(work: GroupWork, assumptions: Assumptions,
+                 m: impact.Impact | None = None) -> pd.DataFrame:
     """Quick wins (phase 1, no system) then workflow redesign (phase 2): changed steps and
-    staff hours and cost saved a year at the group's uptake."""
-    m = impact.compute(work, assumptions)
+    staff hours and cost saved a year at the group's uptake (``m``: the group's
+    ``impact.compute``, when the caller has it)."""
+    m = m or impact.compute(work, assumptions)
     labour = assumptions.labour_cost_yen_per_hour
     counts = {p: sum(1 for s in work.steps if s.changed and s.phase == p) for p in Phase}
     hours = {Phase.quick_win: m.quick_win_hours_saved, Phase.redesign: m.redesign_hours_saved}

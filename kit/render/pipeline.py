@@ -9,8 +9,10 @@ URL of any kind (see ``nbconvert_templates/bpr_handout``).
 from __future__ import annotations
 
 import concurrent.futures as cf
+import functools
 import logging
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,12 +46,25 @@ class RenderResult:
         return self.error is None
 
 
+def _papermill():
+    """papermill, imported without ``rfc3987_syntax``.
+
+    jsonschema (imported by nbformat) imports that package, when installed, only for its
+    optional "iri" format check, which nbformat never runs; the import builds a grammar
+    parser and costs about 1.3 s in every process. Blocking it changes nothing else here.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)
+    import papermill
+
+    return papermill
+
+
 def execute(template: Path, parameters: dict, output: Path | None = None):
     """Run ``template`` with papermill and return the executed notebook node.
 
     ``output``: where papermill writes the executed notebook (kept when a cell fails).
     """
-    import papermill
+    papermill = _papermill()
 
     from kit.render.engine import register
 
@@ -62,8 +77,9 @@ def execute(template: Path, parameters: dict, output: Path | None = None):
     )
 
 
-def export_html(nb, *, lang: str, title: str) -> str:
-    """Export an executed notebook to one self-contained HTML string (no code, no prompts)."""
+@functools.lru_cache(maxsize=1)
+def _exporter():
+    """One HTML exporter per process: its Jinja templates are compiled once, not per file."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name=HTML_TEMPLATE,
@@ -72,8 +88,13 @@ def export_html(nb, *, lang: str, title: str) -> str:
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
+    return exporter
+
+
+def export_html(nb, *, lang: str, title: str) -> str:
+    """Export an executed notebook to one self-contained HTML string (no code, no prompts)."""
     resources = {"handout_lang": lang, "handout_title": title}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body
 
 
@@ -84,7 +105,7 @@ def _strip_widget_state(nb) -> None:
 def render_notebook(template: Path, parameters: dict, out_file: Path, *, lang: str,
                     title: str, group: str) -> Path:
     """Execute and export one notebook; on failure keep the notebook and raise RenderError."""
-    import papermill
+    papermill = _papermill()
 
     check_parameters({**parameters, "lang": lang})
     failed = out_file.parent / "_failed" / f"{out_file.stem}.ipynb"
@@ -184,6 +205,7 @@ def render_session(session_dir: str | Path, out_dir: str | Path, *, jobs: int | 
             results[g] = _render_one(str(session_dir), g, str(out_dir), lang)
             bar.update(1)
     else:
+        _preload()
         with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = {pool.submit(_render_one, str(session_dir), g, str(out_dir), lang): g
                        for g in groups}
@@ -206,6 +228,16 @@ def _remove_if_empty(folder: Path) -> None:
         folder.rmdir()
     except OSError:             # not empty, or already gone
         pass
+
+
+def _preload() -> None:
+    """Import papermill, nbconvert and the engine and compile the HTML template here, once:
+    workers forked from this process inherit them instead of each doing it again."""
+    _papermill()                # first: papermill loads kit's engine as an entry point
+    from kit.render.engine import register
+
+    register()
+    _exporter().template        # noqa: B018 - compiles the Jinja templates
 
 
 def _progress(total: int, enabled: bool):
