@@ -4,7 +4,7 @@ The naive loop is what a facilitator would script by hand: per group and for the
 summary, the ``papermill`` CLI then the ``jupyter nbconvert`` CLI. Both produce the same
 handouts with the same offline template; ``kit render`` renders the summary too.
 Prints both times and, as its last line, ``render_ratio: <kit time / naive time>``
-(target ≤ 0.25).
+(target ≤ 0.10, docs/quality.md).
 
     .venv/bin/python benchmarks/render.py [--groups 12] [--jobs 2]
 """
