@@ -290,3 +290,23 @@ def test_editors_choose_a_bundle_and_list_what_it_does_not_deliver(demo_copy):
 def Figures_hours(x: float) -> str:
     from kit.documents.figures import Figures
     return Figures("ja").hours(x)
+
+
+def test_cost_per_case_by_channel_includes_post_and_convenience_store():
+    """郵送 and コンビニ are channels of their own in the cost-per-case table.
+
+    V = 100 cases; a back-office step by post: 6 min × 100 / 60 = 10 h a year × 3,000 円 =
+    30,000 円 → 300 円 per case + postage 110 円 = 410 円; eliminated: 0 円. A convenience-store
+    step of the system (nobody's time) with a 50 円 fee per case stays 50 円."""
+    from kit.domain import impact
+    from kit.domain.model import Assumptions, GroupWork
+
+    work = GroupWork.parse({"group_id": "g1", "theme": "t", "annual_cases": 100, "steps": [
+        {"name": "郵送で返送", "actor": "back_office", "channel": "post", "minutes": 6,
+         "unit_cost_yen": 110, "action": "eliminate", "phase": "quick_win"},
+        {"name": "コンビニで交付", "actor": "system", "channel": "store", "minutes": 3,
+         "unit_cost_yen": 50}]})
+    table = impact.cost_per_case(work, Assumptions(labour_cost_yen_per_hour=3000))
+    assert table.loc["post", "before"] == pytest.approx(410.0)
+    assert table.loc["post", "after"] == pytest.approx(0.0)
+    assert table.loc["store", "before"] == table.loc["store", "after"] == pytest.approx(50.0)

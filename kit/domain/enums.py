@@ -23,8 +23,10 @@ class Channel(str, enum.Enum):
     counter = "counter"
     paper = "paper"
     phone = "phone"
-    mail = "mail"
+    mail = "mail"               # e-mail
+    post = "post"               # 郵送: paper by post
     online = "online"
+    store = "store"             # コンビニ交付 (a convenience-store terminal)
     system = "system"
 
 
