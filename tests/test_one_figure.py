@@ -58,7 +58,7 @@ def test_handout_numbers_equal_the_json(demo_session, group, capsys):
     # the scenario table's chosen row, the funding totals and the summary agree too
     assert fmt.yen(figures["general_fund_yen"]) in h.funding_html()
     summary = Summary(demo_session, "ja").groups_html()
-    row = next(r for r in summary.split("<tr>") if f"<td>{group}</td>" in r)
+    row = "".join(r for r in summary.split("<tr>") if f"<td>{group}</td>" in r)
     for kind, attr in (("hours", "hours_saved"), ("yen", "npv_yen"),
                        ("yen", "cost_saved_yen")):
         assert fmt.value(kind, figures[attr]) in row
