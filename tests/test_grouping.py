@@ -118,7 +118,7 @@ def test_cli_session_new_survey(tmp_path):
     assert main(["session", "new", str(tmp_path / "u")]) == 2
 
 
-# --- issue 12: members keep section and id, a roster to edit, distinct themes ------------
+# --- groups from a survey: members keep section and id, a roster to edit, distinct themes ------------
 SMALL_HEADER = ["回答ID", "氏名", "所属", "職種", "参加希望", "紙の転記が多い", "電話対応に追われる",
                 "業務時間:証明書の交付"]
 SMALL_ROWS = (  # two different people named 山田 花子 (A課 R02, B課 R08)

@@ -1,4 +1,4 @@
-"""Steps sheets as clerks make them (issue 12): a title merged over row 1, section and date
+"""Steps sheets as clerks make them: a title merged over row 1, section and date
 on row 2, a blank row, the header on row 4, 担当 merged down, a 合計 row with =SUM formulas
 whose values Excel saved, a note row, an extra 備考 column; misspelled headers; every problem
 of a file in one report; contradictions warned; nothing saved unless the file is accepted."""
@@ -55,7 +55,7 @@ def set_cached(path: Path, values: dict[str, object], sheet_no: int = 1) -> Path
 
 def clerk_sheet(path: Path, header=HEADER, steps=STEPS, *, cached=True, cover=False,
                 title="転入届 業務フロー（現状）") -> Path:
-    """The layout of issue 12, as Excel saves it (formula results included when cached)."""
+    """The clerk-made layout, as Excel saves it (formula results included when cached)."""
     book = openpyxl.Workbook()
     if cover:
         book.active.title = "表紙"

@@ -1,4 +1,4 @@
-"""Forms-tool survey exports read as they are (issue 12), the mapping sheet, one report of
+"""Forms-tool survey exports read as they are, the mapping sheet, one report of
 every problem, and the privacy floor of 5 at its boundary (4 hidden and unnamed, 5 shown)."""
 
 from __future__ import annotations
