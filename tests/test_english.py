@@ -13,7 +13,7 @@ import yaml
 from kit.domain.model import GroupWork, Step
 from kit.render import pipeline
 
-JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff01-\uff5e]")
+JAPANESE = re.compile(r"[\u3001-\u30ff\u3400-\u9fff\uff01-\uff5e]")   # 、。〜「」 kana kanji ！-～
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")          # e.g. minutes_after, uptake_dependent
 
 

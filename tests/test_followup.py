@@ -48,7 +48,7 @@ def session(tmp_path):
 def test_record_and_compare_by_hand(session):
     before = store.load_work(session, "g1").revision
     saved = record_actuals(session, "g1", measured_on="2027-10-01",
-                                    minutes={"a": 7}, annual_cases=1200, uptake=0.4)
+                           minutes={"a": 7}, annual_cases=1200, uptake=0.4)
     assert saved.revision == before + 1 and store.load_work(session, "g1").actuals.minutes == {"a": 7}
     saved = record_actuals(session, "g1", minutes={"b": 1})     # merged, not replaced
     assert saved.actuals.minutes == {"a": 7, "b": 1} and saved.actuals.uptake == 0.4

@@ -66,6 +66,8 @@ def test_queue_views_peak_month_and_counters_needed():
     assert a.overloaded[2, 10] and a.wait[2, 10] > 30
     assert a.peak_hour_wait_minutes == a.wait[2].max() and a.peak_hour == int(a.wait[2].argmax())
     assert a.counters_needed == queue.counters_needed(a.peak_arrivals_per_hour, 12, 15, 0.8)
+    # 48.2/h × 12 min = 9.64 Erlang: 10 counters call 44 % within 15 min, 11 call 89 % ≥ 80 %
+    assert a.counters_needed == 11
     assert b.mean_wait_minutes < a.mean_wait_minutes
     assert a.time_in_office_minutes == pytest.approx(a.mean_wait_minutes + 12)
     assert a.visitors_per_year == pytest.approx(9000)
@@ -136,12 +138,18 @@ def test_counter_set_command(demo_copy, tmp_path, capsys):
     yaml_file.write_text("g01:\n  counters: 2\n  month_weights: [1,1,3,3,1,1,1,1,1,1,1,1]\n",
                          encoding="utf-8")
     assert main(["counter", "set", str(demo_copy), str(yaml_file)]) == 0
-    assert store.load_work(demo_copy, "g01").counter.counters == 2
+    assert "窓口の設定を保存しました: g01" in capsys.readouterr().out
+    saved = store.load_work(demo_copy, "g01")
+    assert saved.counter.counters == 2
+    assert saved.counter.month_weights == [1, 1, 3, 3] + [1] * 8
+    revision = saved.revision
     yaml_file.write_text("g99:\n  counters: 2\n", encoding="utf-8")
     assert main(["counter", "set", str(demo_copy), str(yaml_file)]) == 2
+    assert "グループ「g99」はこのセッションにありません" in capsys.readouterr().err
     yaml_file.write_text("g01:\n  counters: x\n", encoding="utf-8")
     assert main(["counter", "set", str(demo_copy), str(yaml_file)]) == 2
     assert "窓口数" in capsys.readouterr().err
+    assert store.load_work(demo_copy, "g01").revision == revision       # nothing saved
 
 
 def test_demo_handout_front_yard_sections(demo_session):

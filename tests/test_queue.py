@@ -73,8 +73,33 @@ def test_cli_json(capsys):
     assert data["mean_wait_minutes"] == pytest.approx(0.5904, abs=1e-4)
     assert data["mean_time_in_system_minutes"] == pytest.approx(5.5904, abs=1e-4)
     assert data["counters_needed"] == 4                       # 4 already serve 97.5 % in 15 min
+    # within 15 min on 5 counters: 1 − .236152·exp(−(5/5 − 36/60)·15) = 1 − .236152·e^−6
+    # = 1 − .236152·.0024788 = .999415
+    assert data["share_within_target"] == pytest.approx(0.999415, abs=1e-6)
+    assert (data["load_erlang"], data["target_minutes"], data["target_share"]) == \
+        pytest.approx((3.0, 15.0, 0.8))                        # 36·5/60; the defaults
     assert set(data) >= {"utilisation", "p_wait", "mean_wait_minutes", "share_within_target",
                          "mean_time_in_system_minutes", "counters_needed"}
+
+
+def test_cli_text_shows_the_hand_computed_figures(capsys, monkeypatch):
+    monkeypatch.delenv("KIT_LANG", raising=False)
+    assert main(["queue", "--arrivals-per-hour", "36", "--service-minutes", "5",
+                 "--counters", "4"]) == 0
+    # 4 counters (test_erlang_c_36_an_hour_5_minutes_4_counters): ρ .75, C .509434,
+    # Wq 2.5472 min, W 7.5472 min, within 15 min .974637; 4 counters already reach 80 %
+    assert capsys.readouterr().out.splitlines() == [
+        "入力: 1時間あたり36人、1人5分、窓口4か所（仕事量 3.00人分）",
+        "窓口の稼働率: 75.0%", "待つ人の割合: 50.9%", "平均待ち時間: 2.55分",
+        "15分以内に呼ばれる人の割合: 97.5%", "平均滞在時間（待ち＋対応）: 7.55分",
+        "15分以内に80%の人を呼ぶのに必要な窓口数: 4"]
+    assert main(["queue", "--arrivals-per-hour", "36", "--service-minutes", "5",
+                 "--counters", "5", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    # 5 counters: C .236152, Wq .5904 min, W 5.5904 min, within 15 min .999415
+    assert "share who wait: 23.6%" in out and "mean wait: 0.59 min" in out
+    assert "mean time in the office (wait + service): 5.59 min" in out
+    assert "share called within 15 min: 99.9%" in out
 
 
 def test_cli_overloaded_exits_2_with_one_line(capsys):
@@ -128,4 +153,8 @@ def test_hourly_schedule_simulation():
     r = queue_sim.simulate([20.0, 60.0, 20.0], 5, 4, days=10, seed=1)
     assert len(r.wait_by_hour) == 3
     assert r.wait_by_hour[1] > r.wait_by_hour[0]
+    # the first hour alone at 20/h: a = 5/3, Erlang C .10248, Wq = .10248/(4/5 − 20/60) = 0.22 min
+    assert r.wait_by_hour[0] == pytest.approx(0.2196, abs=0.15)
+    # the third hour also has 20/h but starts with the middle hour's queue: ten times that wait
+    assert r.wait_by_hour[2] > 10 * 0.2196
     assert sum(r.arrivals_by_hour) == pytest.approx(100, rel=0.1)   # 20 + 60 + 20 a day

@@ -226,3 +226,5 @@ def test_cp932_console_does_not_crash(tmp_path):
                            str(groups)], cwd=tmp_path, env=env, capture_output=True)
     assert done.returncode == 0, done.stderr.decode("cp932", errors="replace")
     assert "session: " in done.stdout.decode("cp932") and (tmp_path / "s🙂").is_dir()
+    # the emoji the console cannot show is printed as "?" (kit.cli.common.safe_console)
+    assert f"{tmp_path / 's?'} (1 groups: g01)" in done.stdout.decode("cp932")

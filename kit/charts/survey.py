@@ -13,14 +13,20 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from kit import i18n
-from kit.charts.style import ASIS, QUICK, REDESIGN, TOTAL, YEN_SCALE, short_label, style_context
+from kit.charts.style import (
+    ASIS,
+    QUICK,
+    REDESIGN,
+    TOTAL,
+    YEN_SCALE,
+    empty_figure,
+    lang_of,
+    short_label,
+    style_context,
+)
 from kit.domain.survey import Analysis
 
 WIDTH_IN = 7.5
-
-
-def _lang(lang: str | None) -> str:
-    return lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
 
 
 def _new_figure(height: float) -> tuple[Figure, object]:
@@ -28,12 +34,6 @@ def _new_figure(height: float) -> tuple[Figure, object]:
     ax = fig.add_subplot()
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
-
-
-def _empty(ax, lang: str) -> None:
-    ax.set_axis_off()
-    ax.text(0.5, 0.5, i18n.t("chart.no_data", lang), ha="center", va="center",
-            transform=ax.transAxes, color=TOTAL)
 
 
 def _tick_formatter() -> FuncFormatter:
@@ -50,15 +50,14 @@ def section_label(name: str, lang: str) -> str:
 
 def pain_heatmap(analysis: Analysis, lang: str = "ja") -> Figure:
     """Sections (rows, most painful first) × pain items (columns), mean 1–5."""
-    lang = _lang(lang)
+    lang = lang_of(lang)
     m = analysis.pain_matrix
     with style_context():
         height = min(9.0, 1.6 + 0.32 * max(len(m), 1))
         fig, ax = _new_figure(height)
         ax.set_title(i18n.t("survey.heatmap", lang), loc="left", fontsize=11.5)
         if m.empty or m.shape[1] == 0:
-            _empty(ax, lang)
-            return fig
+            return empty_figure(fig, ax, lang)
         image = ax.imshow(m.to_numpy(dtype=float), cmap="YlOrRd", vmin=1, vmax=5,
                           aspect="auto")
         ax.set_yticks(range(len(m)), [short_label(section_label(s, lang), 20) for s in m.index])
@@ -78,8 +77,7 @@ def _barh(labels: list[str], values: list[float], title_key: str, lang: str,
         fig, ax = _new_figure(min(9.0, 1.2 + 0.3 * max(len(labels), 1)))
         ax.set_title(i18n.t(title_key, lang), loc="left", fontsize=11.5)
         if not labels:
-            _empty(ax, lang)
-            return fig
+            return empty_figure(fig, ax, lang)
         y = np.arange(len(labels))[::-1]
         ax.barh(y, values, color=color)
         ax.set_yticks(y, [short_label(t, 30) for t in labels])
@@ -105,14 +103,13 @@ def impact_effort(points: list[dict], lang: str = "ja") -> Figure:
     ``points``: dicts with ``label``, ``hours_saved``, ``general_fund_yen``, ``quick_share``
     (share of the hours saved that needs no system: orange when ≥ 50 %).
     """
-    lang = _lang(lang)
+    lang = lang_of(lang)
     scale = YEN_SCALE[lang]
     with style_context():
         fig, ax = _new_figure(4.8)
         ax.set_title(i18n.t("summary.chart_matrix", lang), loc="left", fontsize=11.5)
         if not points:
-            _empty(ax, lang)
-            return fig
+            return empty_figure(fig, ax, lang)
         x = np.array([p["general_fund_yen"] for p in points], dtype=float) / scale
         y = np.array([p["hours_saved"] for p in points], dtype=float)
         colors = [QUICK if p.get("quick_share", 0) >= 0.5 else REDESIGN for p in points]

@@ -45,13 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     except (ConflictError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
-    except KitError as exc:
+    except KitError as exc:             # InputError and the rest: bad input
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except FileNotFoundError as exc:

@@ -81,7 +81,6 @@ def register(sub) -> None:
     ap.add_argument("--lang", choices=i18n.LANGS, default=None)
     ap.set_defaults(func=cmd_app)
 
-
     lb = sub.add_parser("lab", help="JupyterLab on a session folder (127.0.0.1 + token)")
     lb.add_argument("dir")
     lb.add_argument("--ip", default="127.0.0.1", help="bind address (default 127.0.0.1; "

@@ -172,8 +172,6 @@ def _print(args, out: Path) -> None:
                        font=f"{SMALLEST_PT * p.scale:.1f}"))
 
 
-
-
 def register(sub) -> None:
     d = sub.add_parser("demo", help="build the bundled demo session and render its handouts")
     d.add_argument("--out", default="demo_out")

@@ -3,29 +3,19 @@ the action plan, and the follow-up over time (realisation rate, schedule after g
 of forecast against measured, forecast vs actual in total and per step).
 
 A mixin of :class:`kit.documents.handout.Handout`; needs ``work``, ``assumptions``, ``lang``,
-``t`` and ``fmt``. Every piece of user text goes through :func:`esc`. ``as_of`` (default today)
-decides what is overdue and which checkpoints are due.
+``t``, ``fmt``, ``date`` and ``today`` (:class:`kit.documents.base.Document`: ``as_of``, default
+today, decides what is overdue and which checkpoints are due). Every piece of user text goes
+through :func:`esc`.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-
-from kit import i18n
 from kit.documents.fragments import esc, figure_html
 from kit.documents.fragments import table as _table
 from kit.domain import actions, followup, progress
 
 
 class AfterSections:
-    as_of: _dt.date | None = None
-
-    def today(self) -> _dt.date:
-        return self.as_of or _dt.date.today()
-
-    def date(self, iso: str) -> str:
-        return i18n.fmt_date(iso, self.lang) if iso else "—"
-
     # -- charter ---------------------------------------------------------------------------
     def charter_html(self) -> str:
         c = self.work.charter
@@ -79,7 +69,7 @@ class AfterSections:
         if not self.work.actions:
             return ""
         late = sum(actions.is_overdue(a, self.today()) for a in self.work.actions)
-        note = self.t("aft.actions_note", date=self.date(self.today().isoformat()),
+        note = self.t("aft.actions_note", date=self.date(self.today()),
                       count=len(self.work.actions), overdue=late)
         return (f'<section class="actions"><h2>{self.t("aft.actions")}</h2>'
                 f'{_table(self.action_headers(), self.action_rows(), "actions")}'
@@ -101,7 +91,7 @@ class AfterSections:
         for cp in progress.schedule(self.work, self.today()):
             state = self.t(f"aft.state.{cp.state}")
             if cp.snapshots:
-                state += "（" + self.fmt.join(self.date(d) for d in cp.snapshots) + "）"
+                state += self.t("unit.in_parens", text=self.fmt.join(self.date(d) for d in cp.snapshots))
             rows.append([self.t("aft.after_days", days=cp.days), self.date(cp.date),
                          self.t(f"aft.due.{cp.days}"), state,
                          self.fmt.join(esc(a) for a in cp.actions) or "—"])

@@ -1,26 +1,19 @@
 """After-workshop sections of the session summary: every group's realisation rate and the
 city's, and the overdue actions of every group (docs/after-workshop.md).
 
-A mixin of :class:`kit.documents.summary.Summary`; needs ``groups``, ``assumptions``, ``t``
-and ``fmt``. ``as_of`` (default today) decides what is overdue.
+A mixin of :class:`kit.documents.summary.Summary`; needs ``groups``, ``assumptions``, ``t``,
+``fmt``, ``date`` and ``today`` (:class:`kit.documents.base.Document`: ``as_of``, default today,
+decides what is overdue).
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-
-from kit import i18n
 from kit.documents.fragments import esc
 from kit.documents.fragments import table as _table
 from kit.domain import actions, progress
 
 
 class SummaryAfterSections:
-    as_of: _dt.date | None = None
-
-    def today(self) -> _dt.date:
-        return self.as_of or _dt.date.today()
-
     def realisations(self) -> list[progress.Realisation]:
         return [progress.realisation(g.work, self.assumptions) for g in self.groups]
 
@@ -34,7 +27,7 @@ class SummaryAfterSections:
         table = [[esc(r.group), esc(themes[r.group]), f.hours(r.proposed_hours),
                   f.hours(r.realised_hours) if r.rate is not None else "—",
                   f.percent(r.rate) if r.rate is not None else self.t("aft.not_measured"),
-                  i18n.fmt_date(r.measured_on, self.lang) if r.measured_on else "—"]
+                  self.date(r.measured_on)]
                  for r in rows]
         table.append([f"<b>{self.t('aft.city')}</b>", "", f.hours(city.proposed_hours),
                       f.hours(city.realised_hours), f"<b>{f.percent(city.rate)}</b>", ""])
@@ -52,11 +45,11 @@ class SummaryAfterSections:
         today = self.today()
         rows = actions.overdue(works, today)
         head = (f'<section class="overdue"><h2>{self.t("aft.overdue_title")}</h2>'
-                f'<p>{self.t("aft.overdue_count", date=i18n.fmt_date(today, self.lang), count=len(rows))}</p>')
+                f'<p>{self.t("aft.overdue_count", date=self.date(today), count=len(rows))}</p>')
         if not rows:
             return head + "</section>"
         table = [[esc(r["group"]), esc(r["action"]), esc(r["owner"]) or "—",
-                  i18n.fmt_date(r["due"], self.lang),
+                  self.date(r["due"]),
                   esc(actions.status_label(r["status"], self.lang)),
                   self.t("aft.overdue", days=r["days_overdue"])] for r in rows]
         headers = [self.t("summary.col_group"), self.t("act.col.action"),

@@ -9,6 +9,8 @@ to ``SECTIONS`` and a ``doc.show("x")`` cell to the report template (docs/extend
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from kit import i18n
 from kit.documents.figures import Figures
 from kit.documents.fragments import keep_with_next
@@ -18,6 +20,7 @@ class Document:
     """Base of the handout, the session summary and the survey report."""
 
     SECTIONS: tuple[str, ...] = ()
+    as_of: _dt.date | None = None      # what is overdue or due is judged on this day (today)
 
     def __init__(self, lang: str = i18n.DEFAULT_LANG, horizon_years: int | None = None):
         self.lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
@@ -35,6 +38,13 @@ class Document:
 
     def label(self, kind: str, value) -> str:
         return i18n.label(kind, value, self.lang)
+
+    def today(self) -> _dt.date:
+        return self.as_of or _dt.date.today()
+
+    def date(self, d: _dt.date | str | None) -> str:
+        """A date the reader's way; "—" when there is none."""
+        return i18n.fmt_date(d, self.lang)
 
     # -- sections -------------------------------------------------------------------------
     def section_html(self, name: str) -> str:

@@ -23,7 +23,8 @@ SCENARIO_DRAWS = 2_000
 
 
 class DecisionSections:
-    """Needs ``work``, ``session``, ``assumptions``, ``lang``, ``t``, ``yen``, ``hours``."""
+    """Needs ``work``, ``session``, ``assumptions``, ``lang``, ``t``, ``fmt``, ``yen`` and
+    ``hours``."""
 
     @functools.cached_property
     def forecast(self) -> uncertainty.Forecast:
@@ -67,7 +68,7 @@ class DecisionSections:
     def uncertainty_html(self) -> str:
         from kit.charts import decision as cd
         f = self.forecast
-        per_year = self.t("dec.per_year")
+        per_year = self.fmt.period("year")
         rows = []
         for key, label, fmt in (("hours_saved", "fig.hours_saved", self.hours),
                                 ("cost_saved_yen", "fig.cost_saved", self.yen),
@@ -166,7 +167,7 @@ class DecisionSections:
                          self.figure_range("general_fund_yen", self.yen, result=m, forecast=f),
                          self.figure_range("npv_yen", self.yen, result=m, forecast=f)])
         headers = [self.t("dec.system"), self.t("dec.steps_changed"),
-                   self.t("fig.hours_saved") + self.t("dec.per_year"),
+                   self.t("fig.hours_saved") + self.fmt.period("year"),
                    self.t("fig.initial_cost"), self.t("fig.annual_cost"),
                    self.t("fig.subsidy"), self.t("fig.general_fund"), self.t("fig.npv")]
         return (f'<h3>{self.t("dec.scenarios")}</h3>'
@@ -209,8 +210,8 @@ class DecisionSections:
                  self.figure_range(f"{p}_hours_saved", self.yen, lambda v: v * labour)]
                 for p, r in phases.iterrows()]
         headers = [self.t("dec.phase"), self.t("dec.steps_changed"),
-                   self.t("fig.hours_saved") + self.t("dec.per_year"),
-                   self.t("fig.cost_saved") + self.t("dec.per_year")]
+                   self.t("fig.hours_saved") + self.fmt.period("year"),
+                   self.t("fig.cost_saved") + self.fmt.period("year")]
         return (f'<section class="roadmap"><h2>{self.t("dec.roadmap")}</h2>'
                 + _table(headers, rows, "phases")
                 + f'<p class="note">{self.t("dec.roadmap_note")}</p>'

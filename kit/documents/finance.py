@@ -80,10 +80,7 @@ class FinanceSections:
             if value is None:
                 lines.append(self.t("fin.switch.none", name=label))
                 continue
-            current = {"uptake": m.uptake, "annual_cases": m.annual_cases,
-                       "initial_cost_yen": m.initial_cost_yen,
-                       "annual_cost_yen": m.annual_cost_yen,
-                       "labour_cost_yen_per_hour": m.labour_cost_yen_per_hour}[name]
+            current = getattr(m, name)      # each input is also an attribute of Impact
             # NPV is monotone in each input: the side of the threshold we are on tells which
             # way it turns
             side = "below" if current >= value else "above"

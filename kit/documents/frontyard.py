@@ -17,10 +17,18 @@ SIM_SEED = 20261126
 SIM_CUSTOMERS = 5_000       # residents simulated per scenario (days = this / a peak day's)
 SIM_DAYS = (20, 400)
 COLUMNS = ("asis", "tobe", "measured_asis", "measured_after")
+# front-yard measure -> its kind in kit.documents.figures.Figures
+MEASURE_KINDS = {"visitors_per_year": "people", "mean_wait_minutes": "wait",
+                 "time_in_office_minutes": "wait", "visits_per_case": "times",
+                 "kakanai": "percent", "online_share": "percent"}
 
 
 def _nan(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _measure_text(fmt, key: str, value) -> str:
+    return "—" if _nan(value) else fmt.value(MEASURE_KINDS[key], value)
 
 
 class FrontyardSections:
@@ -36,14 +44,6 @@ class FrontyardSections:
             return None
         return lifeevents.life_event_table(self.work, self.impact.uptake)
 
-    def _measure_text(self, key: str, value) -> str:
-        if _nan(value):
-            return "—"
-        kind = {"visitors_per_year": self.fmt.people, "mean_wait_minutes": self.fmt.wait,
-                "time_in_office_minutes": self.fmt.wait, "visits_per_case": self.fmt.times,
-                "kakanai": self.fmt.percent, "online_share": self.fmt.percent}[key]
-        return kind(value)
-
     # -- the measures residents feel ------------------------------------------------------
     def frontyard_html(self) -> str:
         if self.queue_views is None and self.life_events is None:
@@ -52,7 +52,7 @@ class FrontyardSections:
         shown = [c for c in COLUMNS if c in ("asis", "tobe")
                  or any(not _nan(v.get(c)) for v in values.values())]
         rows = [[self.t(f"fy.measure.{k}")] +
-                [self._measure_text(k, v.get(c)) for c in shown] for k, v in values.items()]
+                [_measure_text(self.fmt, k, v.get(c)) for c in shown] for k, v in values.items()]
         headers = [""] + [self.t(f"fy.col.{c}") for c in shown]
         return (f'<section class="frontyard"><h2>{self.t("fy.title")}</h2>'
                 f'{table(headers, rows, "figures frontyard")}'
@@ -163,10 +163,9 @@ class FrontyardSummary:
             values = frontyard.measures(w, self.assumptions)
             cells = [esc(w.group_id), esc(w.theme)]
             for key, v in values.items():
-                text = self.t("fy.before_after", before=self._fy_text(key, v.get("asis")),
-                              after=self._fy_text(key, v.get("tobe")))
-                measured = [self._fy_text(key, v.get(c)) for c in COLUMNS[2:]
-                            if not _nan(v.get(c))]
+                texts = {c: _measure_text(self.fmt, key, v.get(c)) for c in COLUMNS}
+                text = self.t("fy.before_after", before=texts["asis"], after=texts["tobe"])
+                measured = [texts[c] for c in COLUMNS[2:] if not _nan(v.get(c))]
                 if measured:
                     text += "<br>" + self.t("fy.measured", values=" → ".join(measured))
                 cells.append(text)
@@ -178,5 +177,3 @@ class FrontyardSummary:
         return (f'<section class="frontyard"><h2>{self.t("fy.title")}</h2>'
                 f'{table(headers, rows, "figures frontyard")}'
                 f'<p class="note">{self.t("fy.summary_note")}</p></section>')
-
-    _fy_text = FrontyardSections._measure_text

@@ -96,7 +96,7 @@ class Summary(SummaryAfterSections, FrontyardSummary, Document):
         return float(np.percentile(s, 10)), float(np.percentile(s, 90))
 
     def _range_text(self, r) -> str:
-        return "—" if r is None else f"{self.hours(r[0])} 〜 {self.hours(r[1])}"
+        return "—" if r is None else self.t("unit.span", low=self.hours(r[0]), high=self.hours(r[1]))
 
     # -- sections --------------------------------------------------------------------------
     def header_html(self) -> str:

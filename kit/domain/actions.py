@@ -9,18 +9,16 @@ listing shows it as "no date" so that someone gives it one).
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from collections.abc import Iterable
 
 from kit import i18n
 from kit.domain.dates import as_date
 from kit.domain.model import GroupWork, Step
 from kit.domain.plan import OPEN, ActionItem, Status
-from kit.domain.values import header_key
+from kit.domain.values import header_key, split_list
 from kit.exceptions import InputError
 
 STATUSES = tuple(Status)
-_LIST_SPLIT = re.compile(r"[;；、,，\n]+")
 
 
 def is_overdue(item: ActionItem, as_of: _dt.date) -> bool:
@@ -60,9 +58,7 @@ def step_ids(steps: list[Step], text: str, *, field: str = "steps",
     """Step ids from ``"受付; 入力"`` (names, or numbers 1..n as the handout counts them)."""
     by_name = {header_key(s.name): s.id for s in steps}
     ids: list[str] = []
-    for part in (p.strip() for p in _LIST_SPLIT.split(text or "")):
-        if not part:
-            continue
+    for part in split_list(text):
         sid = by_name.get(header_key(part))
         if sid is None and part.isdigit() and 1 <= int(part) <= len(steps):
             sid = steps[int(part) - 1].id

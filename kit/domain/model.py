@@ -81,6 +81,7 @@ Yen = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=MAX_YEN)]
 Flag = Annotated[bool, BeforeValidator(to_bool)]
 Name = Annotated[str, BeforeValidator(clean_line), Field(min_length=1, max_length=MAX_NAME)]
 Text = Annotated[str, BeforeValidator(clean_text), Field(max_length=MAX_TEXT)]
+IsoDate = Annotated[str, BeforeValidator(check_date)]
 
 
 def new_id() -> str:
@@ -293,7 +294,7 @@ class Ranges(_Model):
 class Actuals(_Model):
     """Measured after go-live (kit.domain.followup): None = not measured yet."""
 
-    measured_on: Annotated[str, BeforeValidator(check_date)] = ""
+    measured_on: IsoDate = ""
     annual_cases: OptCases = None
     uptake: Share | None = None
     initial_cost_yen: OptYen = None
@@ -339,6 +340,7 @@ class GroupWork(_Model):
     snapshots: list[Actuals] = Field(default_factory=list, max_length=100)   # follow-ups
     charter: plan.Charter = Field(default_factory=lambda: plan.Charter())
     actions: list[plan.ActionItem] = Field(default_factory=list, max_length=200)
+    counter: CounterProfile | None = None       # the counter queue (kit.domain.frontyard)
 
     @model_validator(mode="before")
     @classmethod
@@ -356,7 +358,6 @@ class GroupWork(_Model):
     def actuals(self) -> Actuals:
         """The latest follow-up snapshot (by measured date), or an empty one."""
         return max(self.snapshots, key=lambda a: a.measured_on, default=None) or Actuals()
-    counter: CounterProfile | None = None       # the counter queue (kit.domain.frontyard)
 
     @model_validator(mode="after")
     def _ranges_in_order(self):

@@ -8,15 +8,10 @@ Types only, validated like every other part of :class:`kit.domain.model.GroupWor
 from __future__ import annotations
 
 import enum
-from typing import Annotated
 
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
-from kit.domain.dates import check_date
-from kit.domain.model import Name, Number, Text, _Model, new_id
-
-IsoDate = Annotated[str, BeforeValidator(check_date)]
-MAX_ACTIONS = 200
+from kit.domain.model import IsoDate, Name, Number, Text, _Model, new_id
 
 
 class Status(str, enum.Enum):

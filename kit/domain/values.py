@@ -78,12 +78,19 @@ def split_tags(text: str) -> list[str]:
     return seen
 
 
+_LIST_SPLIT_RE = re.compile(r"[;；、，,\n]+")
+
+
+def split_list(text: str) -> list[str]:
+    """``"山田; 佐藤、鈴木" -> ["山田", "佐藤", "鈴木"]``: items of a list cell, stripped, blanks
+    dropped (names may hold spaces; a line break separates too)."""
+    return [item.strip() for item in _LIST_SPLIT_RE.split(text or "") if item.strip()]
+
+
 def clean_line(value: Any) -> Any:
     """A one-line name: like clean_text, with tabs and line breaks collapsed to one space."""
     value = clean_text(value)
     return " ".join(value.split()) if isinstance(value, str) else value
-
-
 
 
 def header_key(text: Any) -> str:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from kit.domain import model
 from kit.domain.model import GroupWork
+from kit.domain.values import split_list
 from kit.io.layout import find_columns, read_table
 from kit.io.sheets import build_row, fail, lookup, records
 
@@ -16,13 +16,8 @@ GROUP_COLUMNS = {"group_id": ("グループID", "group_id"), "theme": ("テー�
                  "uptake": ("オンライン利用率", "uptake"), "system": ("システム", "system"),
                  "funding": ("財源", "funding")}
 GROUP_REQUIRED = ("group_id", "theme", "annual_cases", "members")
-_SPLIT_RE = re.compile(r"[;；、，,\n]")
 _GROUP_LOOKUP = lookup([(text, name) for name, texts in GROUP_COLUMNS.items()
                          for text in texts])
-
-
-def _split(text: str) -> list[str]:
-    return [item.strip() for item in _SPLIT_RE.split(text) if item.strip()]
 
 
 def _group(row: int, cells: dict[str, str], headers: dict[str, str],
@@ -30,10 +25,10 @@ def _group(row: int, cells: dict[str, str], headers: dict[str, str],
     data: dict[str, Any] = {name: cells[name] for name in ("group_id", "theme",
                                                            "annual_cases", "uptake")
                             if cells.get(name)}
-    data["members"] = _split(cells.get("members", ""))
+    data["members"] = split_list(cells.get("members", ""))
     work = build_row(GroupWork, data, row, headers, problems)
-    system = _split(cells.get("system", ""))        # a bundle: ids separated by ';'
-    funding = _split(cells.get("funding", ""))
+    system = split_list(cells.get("system", ""))        # a bundle: ids separated by ';'
+    funding = split_list(cells.get("funding", ""))
     bad = False
     for name, ids in (("system", system), ("funding", funding)):
         for item in ids:
@@ -82,6 +77,3 @@ def read_groups(path: str | Path, *, sheet: str | None = None,
             groups.append(group)
     problems.check()
     return groups
-
-
-# --- writing ------------------------------------------------------------------------------

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from kit import i18n
-from kit.io.sheets import text_width
+from kit.io.sheets import fill_sheet
 
 ROSTER_COLUMNS = ("group_id", "theme", "id", "name", "section", "role")
 
@@ -34,17 +32,8 @@ def write_roster(roster: pd.DataFrame, path: str | Path, lang: str = "ja") -> Pa
     sheet = book.active
     sheet.title = i18n.t("inputs.roster_sheet", lang)
     header = [i18n.t(f"inputs.roster_{c}", lang) for c in ROSTER_COLUMNS]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for r, row in enumerate(roster[list(ROSTER_COLUMNS)].itertuples(index=False), start=2):
-        for c, value in enumerate(row, start=1):
-            cell = sheet.cell(row=r, column=c, value=str(value or ""))
-            cell.data_type = "s"
-    for c, title in enumerate(header, start=1):
-        texts = [title] + [str(v or "") for v in roster[ROSTER_COLUMNS[c - 1]]]
-        sheet.column_dimensions[get_column_letter(c)].width = min(
-            max(text_width(t) for t in texts) + 2, 50)
-    sheet.freeze_panes = "A2"
+    rows = [[str(value or "") for value in row]
+            for row in roster[list(ROSTER_COLUMNS)].itertuples(index=False)]
+    fill_sheet(sheet, header, rows)
     book.save(path)
     return path

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import functools
-import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -31,7 +30,6 @@ HTML_TEMPLATE = "bpr_handout"
 KERNEL_TIMEOUT_S = 180
 RETRY_MARKERS = ("Address already in use", "Kernel didn't respond", "Kernel died",
                  "DeadKernelError", "Invalid Signature")
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)

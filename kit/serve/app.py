@@ -1,10 +1,11 @@
 """A group's notebooks as files and as served views: `kit app` (Voilà).
 
-``prepare_notebook`` copies a workshop notebook into the group's folder with its parameters
-filled in (papermill, prepare-only: nothing is executed), so a member opens the group's own
-copy. ``voila_command`` builds the server command, bound to 127.0.0.1 unless told otherwise
-(the rule of :mod:`kit.serve.access`); Voilà never shows code (``strip_sources``) nor
-tracebacks. ``serve`` runs it until Ctrl+C or SIGTERM and then stops it with its kernels.
+:func:`kit.render.notebooks.prepare_notebook` copies a workshop notebook into the group's
+folder with its parameters filled in (papermill, prepare-only: nothing is executed), so a
+member opens the group's own copy. ``voila_command`` builds the server command, bound to
+127.0.0.1 unless told otherwise (the rule of :mod:`kit.serve.access`); Voilà never shows
+code (``strip_sources``) nor tracebacks. ``serve`` runs it until Ctrl+C or SIGTERM and then
+stops it with its kernels.
 """
 
 from __future__ import annotations

@@ -15,7 +15,14 @@ import ipywidgets as W
 from kit.domain import checks
 from kit.domain.model import GroupWork, Step
 from kit.exceptions import InputError
-from kit.widgets.common import Editor, dropdown, esc, message_html, number_box
+from kit.widgets.common import (
+    Editor,
+    checks_html,
+    dropdown,
+    esc,
+    message_html,
+    number_box,
+)
 
 ROW_FIELDS = ("name", "actor", "channel", "minutes", "share", "wait_days", "value", "pain")
 
@@ -158,11 +165,6 @@ class AsIsEditor(Editor):
         self.apply(self.saved.model_copy(update={"steps": steps}), rebuild=True)
         self.status.value = message_html(self.t("ui.imported", count=len(steps)), "ok")
         self.todos.value += checks_html(checks.step_warnings(steps), self.lang)
-
-
-def checks_html(found: list[checks.Check], lang: str) -> str:
-    """Warnings and to-dos under an editor (escaped), or '' when there are none."""
-    return "".join(message_html(c.text(lang), "warn") for c in found)
 
 
 _HEADER = (("ui.no", "2em"), ("head.step", "16em"), ("head.actor", "8em"),

@@ -165,7 +165,6 @@ class ImpactEditor(Editor):
             uptake=self.uptake.value, uptake_by_year=_ramp_values(self.ramp.value),
             costs={"system": self.system.value, "initial_cost_yen": self.initial.value,
                    "annual_cost_yen": self.annual.value, "source": self.cost_source.value},
-
             funding=[{**self.work.funding[r.index].model_dump(), **r.values()}
                      if r.index < len(self.work.funding) else r.values()
                      for r in self.funding_rows],

@@ -13,14 +13,10 @@ import ipywidgets as W
 from kit.domain import actions
 from kit.domain.model import GroupWork
 from kit.domain.plan import ActionItem, Charter
-from kit.widgets.common import Editor, esc
+from kit.widgets.common import Editor, esc, value_text
 
 WIDE = W.Layout(width="40em")
 STYLE = {"description_width": "12em"}
-
-
-def _text(value) -> str:
-    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
 class _PlanEditor(Editor):
@@ -58,9 +54,9 @@ class CharterEditor(_PlanEditor):
                             layout=W.Layout(width="14em")),
                      W.Text(value=m.unit, placeholder=self.t("aft.unit"),
                             layout=W.Layout(width="5em")),
-                     W.Text(value=_text(m.baseline), placeholder=self.t("aft.baseline"),
+                     W.Text(value=value_text(m.baseline), placeholder=self.t("aft.baseline"),
                             layout=W.Layout(width="7em")),
-                     W.Text(value=_text(m.target), placeholder=self.t("aft.target"),
+                     W.Text(value=value_text(m.target), placeholder=self.t("aft.target"),
                             layout=W.Layout(width="7em"))]
             for w in cells:
                 self.watch(w)

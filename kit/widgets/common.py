@@ -25,7 +25,7 @@ from kit import i18n
 from kit.documents.figures import Figures
 from kit.documents.finance import not_delivered_html
 from kit.documents.fragments import esc
-from kit.domain import impact
+from kit.domain import checks, impact
 from kit.domain.model import GroupWork
 from kit.exceptions import ConflictError, InputError, KitError
 from kit.io import store
@@ -39,8 +39,6 @@ try:
     WATCH_S = max(0.0, float(os.environ.get("KIT_WATCH_S") or 3))
 except ValueError:
     WATCH_S = 3.0
-
-
 
 
 class Debouncer:
@@ -103,18 +101,12 @@ KEY_FIGURES = ("hours_asis", "hours_tobe", "hours_saved", "fte_freed", "cost_sav
                "payback", "cash_saved", "capacity_hours", "npv_cash", "not_delivered_hours")
 
 
-def figure_values(m: impact.Impact, lang: str) -> dict[str, str]:
-    """The key figures as display strings (the handout's formatter), keyed like ``fig.*``."""
-    fmt = Figures(lang, m.horizon_years)
-    return {key: fmt.figure(key, m) for key in (*KEY_FIGURES, "initial_cost", "annual_cost",
-                                                "subsidy")}
-
-
 def key_figures_html(m: impact.Impact, lang: str, keys: tuple[str, ...]) -> str:
-    values, fmt = figure_values(m, lang), Figures(lang)
+    """The key figures ``keys`` of ``m``, formatted by the handout's formatter."""
+    fmt = Figures(lang, m.horizon_years)
     rows = "".join(f'<tr><th>{esc(fmt.name(k))}</th>'
-                   f'<td class="kit-fig kit-fig-{k}" style="text-align:right">{values[k]}</td>'
-                   f"</tr>" for k in keys)
+                   f'<td class="kit-fig kit-fig-{k}" style="text-align:right">'
+                   f"{fmt.figure(k, m)}</td></tr>" for k in keys)
     return (f'<table class="kit-key-figures"><caption style="text-align:left">'
             f'<b>{esc(i18n.t("report.key_figures", lang))}</b></caption>{rows}</table>')
 
@@ -123,6 +115,18 @@ def message_html(text: str, kind: str) -> str:
     colour = {"error": "#b00020", "warn": "#8a5a00", "ok": "#1b6e20"}.get(kind, "#333")
     return (f'<div class="kit-msg kit-msg-{kind}" style="color:{colour};white-space:normal">'
             f"{esc(text)}</div>")
+
+
+def checks_html(found: list[checks.Check], lang: str) -> str:
+    """Warnings and to-dos under an editor (escaped), or '' when there are none."""
+    return "".join(message_html(c.text(lang), "warn") for c in found)
+
+
+def value_text(value) -> str:
+    """A stored value in a text box: blank for None (not measured), floats without ".0"."""
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 class Editor(abc.ABC):

@@ -1,7 +1,7 @@
 """The facilitator's notebook (workshops/00_facilitator.ipynb): survey → groups → session,
 then a live overview of the groups. A thin layer: every decision is made by
-:mod:`kit.domain.grouping`, :mod:`kit.workspace.session` and :mod:`kit.documents.overview`; the widgets only collect the
-settings and show the results (escaped HTML)."""
+:mod:`kit.domain.grouping`, :mod:`kit.workspace.session` and :mod:`kit.documents.overview`;
+the widgets only collect the settings and show the results (escaped HTML)."""
 
 from __future__ import annotations
 

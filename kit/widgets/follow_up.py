@@ -15,16 +15,10 @@ from kit import i18n
 from kit.domain import followup
 from kit.domain.model import Actuals, GroupWork, to_number
 from kit.exceptions import InputError
-from kit.widgets.common import Editor, esc
+from kit.widgets.common import Editor, esc, value_text
 
 _MEASURES = (("annual_cases", "fu.w.cases"), ("uptake", "fu.w.uptake"),
              ("initial_cost_yen", "fu.w.initial"), ("annual_cost_yen", "fu.w.annual"))
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _parse(text: str, field: str, lang: str):
@@ -83,7 +77,7 @@ class FollowUpEditor(Editor):
         self.picker.observe(self.pick, names="value")
         self.date = self.watch(W.Text(value=a.measured_on, description=self.t("fu.w.date"),
                                       placeholder="2027-04-01", layout=wide, style=style))
-        self.measures = {k: self.watch(W.Text(value=_text(getattr(a, k)),
+        self.measures = {k: self.watch(W.Text(value=value_text(getattr(a, k)),
                                               description=self.t(key),
                                               placeholder=self.t("fu.w.blank"),
                                               layout=wide, style=style))
@@ -93,7 +87,7 @@ class FollowUpEditor(Editor):
         for i, s in enumerate(self.saved.steps, start=1):
             if not s.changed:
                 continue
-            box = self.watch(W.Text(value=_text(a.minutes.get(s.id)),
+            box = self.watch(W.Text(value=value_text(a.minutes.get(s.id)),
                                     placeholder=f"{s.minutes_tobe:g}",
                                     layout=W.Layout(width="7em")))
             self.minutes[s.id] = box

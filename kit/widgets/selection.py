@@ -112,6 +112,6 @@ class SelectionEditor(Editor):
                               f'</th><th>{esc(self.t("ui.system"))}</th><th>'
                               f'{esc(self.t("ui.sel.score"))}</th></tr>{rows}</table>')
         from kit.charts import decision as charts_decision
-        self.chart.value = charts_style.figure_to_png_bytes(charts_decision.ranking(table, self.lang),
-                                                      dpi=72)
+        self.chart.value = charts_style.figure_to_png_bytes(
+            charts_decision.ranking(table, self.lang), dpi=72)
         return table

@@ -13,8 +13,7 @@ import ipywidgets as W
 from kit.documents.figures import Figures
 from kit.domain import checks
 from kit.domain.model import Actor, GroupWork, Step
-from kit.widgets.as_is import checks_html
-from kit.widgets.common import Editor, dropdown, esc, number_box
+from kit.widgets.common import Editor, checks_html, dropdown, esc, number_box
 
 FIELDS = ("action", "minutes_after", "phase", "uptake_dependent")
 

@@ -15,14 +15,15 @@ from kit.io.sheets import read_table
 from kit.io.steps import read_steps
 
 
-def _bundle(system_ids: list[str], systems: dict) -> list:
-    """The chosen systems (ids separated by ';' in the groups list): their costs add up."""
-    for system_id in system_ids:
-        if system_id not in systems:
-            raise InputError(*i18n.both("err.choice", field="system", value=system_id,
-                                        choices="/".join(systems) or "—"),
-                             field="system", value=system_id)
-    return [systems[s] for s in system_ids]
+def _pick(ids: list[str], catalogue: dict, field: str) -> list:
+    """The catalogue entries named in the groups list (ids separated by ';'); an unknown id
+    is refused, naming the choices. Chosen systems' costs add up."""
+    unknown = [i for i in ids if i not in catalogue]
+    if unknown:
+        raise InputError(*i18n.both("err.choice", field=field, value=unknown[0],
+                                    choices="/".join(catalogue) or "—"),
+                         field=field, value=unknown[0])
+    return [catalogue[i] for i in ids]
 
 
 def _chosen(bundle: list) -> dict:
@@ -32,15 +33,6 @@ def _chosen(bundle: list) -> dict:
     work = GroupWork(group_id="x", theme="x")
     work = scenario(work, bundle)
     return {"systems": [o.model_dump() for o in bundle], "costs": work.costs.model_dump()}
-
-
-def _funding(ids: list[str], funding: dict) -> list:
-    unknown = [f for f in ids if f not in funding]
-    if unknown:
-        raise InputError(*i18n.both("err.choice", field="funding", value=unknown[0],
-                                    choices="/".join(funding) or "—"),
-                         field="funding", value=unknown[0])
-    return [funding[f] for f in ids]
 
 
 def build_works(groups_file: str | Path, *, systems_file=None, funding_file=None,
@@ -62,8 +54,9 @@ def build_works(groups_file: str | Path, *, systems_file=None, funding_file=None
             "group_id": row["group_id"], "theme": row["theme"], "members": row["members"],
             "annual_cases": row["annual_cases"], "uptake": row.get("uptake"),
             "steps": [s.model_dump() for s in steps],
-            **_chosen(_bundle(row.get("system", []), systems)),
-            "funding": [f.model_dump() for f in _funding(row.get("funding", []), funding)],
+            **_chosen(_pick(row.get("system", []), systems, "system")),
+            "funding": [f.model_dump()
+                        for f in _pick(row.get("funding", []), funding, "funding")],
             "counter": (profiles[row["group_id"]].model_dump()
                         if row["group_id"] in profiles else None),
         }))
