@@ -391,6 +391,29 @@ def test_figure_to_png_bytes_closes_pyplot_figures(work, assumptions):
     assert fig.number not in plt.get_fignums()
 
 
+def test_documents_get_svg_with_texts_as_text(work, assumptions):
+    """The handout's charts are SVG: texts stay text (in the reader's Japanese system font),
+    user text is escaped, nothing is fetched from outside, and the same chart gives the same
+    bytes (ids salted with a constant)."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    svg = charts_style.figure_to_svg(charts.minutes_by_step(work, assumptions)).decode("utf-8")
+    root = ET.fromstring(svg)                                  # well-formed XML
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "手順別の所要時間（分/件）" in texts
+    assert any(SCRIPT in (t or "") for t in texts)          # the step name, as text …
+    assert "<script" not in svg and "&lt;script&gt;" in svg  # … escaped in the file
+    fonts = set(re.findall(r"font-family: ([^;\"]*)", svg))
+    assert fonts == {charts_style.SVG_FONTS} and "'Yu Gothic'" in charts_style.SVG_FONTS
+    refs = re.findall(r'(?:xlink:)?href="([^"]*)"', svg)
+    assert refs and all(ref.startswith("#") for ref in refs)   # only its own clip paths
+    assert "<image" not in svg                                 # no raster inside
+    again = charts_style.figure_to_svg(charts.minutes_by_step(work, assumptions))
+    assert again == svg.encode("utf-8")
+
+
 def test_import_is_headless_and_does_not_load_pyplot():
     code = ("import sys, kit.charts.impact, matplotlib; "
             "assert 'matplotlib.pyplot' not in sys.modules; "

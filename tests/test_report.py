@@ -93,7 +93,8 @@ def test_numbers_and_labels_match_the_workspace(rendered):
     assert i18n.fmt_yen(m.general_fund_yen) in text
     assert i18n.fmt_yen(m.npv_yen) in text and i18n.fmt_yen(f.p("npv_yen")[1]) in text
     assert i18n.fmt_yen(m.subsidy_yen) in text
-    assert text.count("data:image/png;base64,") >= 4
+    assert text.count("data:image/svg+xml;base64,") >= 11     # 11 charts, vector
+    assert "data:image/png" not in text
     for title in ("手順別の所要時間（分/件）", "業務フロー（現状）", "業務フロー（見直し後）"):
         assert f'alt="{title}"' in text                 # every chart says what it shows
 

@@ -54,7 +54,7 @@ def test_broken_group_and_escaped_theme(demo_copy):
     assert "g04" in html and "cannot be read" in html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert not re.search(r"https?://", html)
-    assert all(src.startswith("data:image/png;base64,")
+    assert all(src.startswith("data:image/svg+xml;base64,")
                for src in re.findall(r'src="([^"]+)"', html))
 
 

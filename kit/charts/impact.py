@@ -3,7 +3,8 @@
 Every figure function is ``figure = f(work, assumptions, lang="ja")`` and returns a
 :class:`matplotlib.figure.Figure` built with the object-oriented API (never pyplot): importing
 this module and drawing work headless, and no figure is kept alive by pyplot.
-:func:`figure_to_png_bytes` renders a figure and closes it. The numbers come from
+:func:`kit.charts.style.figure_to_svg` (documents) or :func:`figure_to_png_bytes` (widgets)
+renders a figure and closes it. The numbers come from
 :mod:`kit.domain.impact`, so a chart shows what the handout's tables show.
 
 The shared look (font, colours, layout helpers) is :mod:`kit.charts.style`.

@@ -1,10 +1,12 @@
 """What every document shares: a language, the key-figure formatter, named sections, ``html()``.
 
 A document is a list of named sections (``SECTIONS``); section ``x`` is the method ``x_html``
-returning an escaped HTML fragment. A report notebook shows one section per cell
-(``doc.show("x")``) so nbconvert exports each as-is; tests and previews call ``doc.html()``.
-To add a section: write ``x_html`` (in the document or a mixin of its own module), add ``"x"``
-to ``SECTIONS`` and a ``doc.show("x")`` cell to the report template (docs/extending.md).
+returning an escaped HTML fragment. A report notebook's one cell ``doc.show()`` displays every
+section, in order, as an output of its own, which nbconvert exports as-is (one cell, not one
+per section: each cell costs the kernel a round trip); ``doc.show("x")`` shows one section in
+a notebook of your own, and tests and previews call ``doc.html()``. To add a section: write
+``x_html`` (in the document or a mixin of its own module) and add ``"x"`` to ``SECTIONS``
+(docs/extending.md).
 """
 
 from __future__ import annotations
@@ -56,8 +58,10 @@ class Document:
         """Every section, in order (for tests and previews)."""
         return "".join(self.section_html(name) for name in self.SECTIONS)
 
-    def show(self, name: str) -> None:
-        """Display one section in a notebook (nbconvert exports it as-is: no code, no widget)."""
+    def show(self, *names: str) -> None:
+        """Display the named sections in a notebook, or every section when none is named; each
+        is an output of its own, exported as-is by nbconvert (no code, no widget)."""
         from IPython.display import HTML, display
 
-        display(HTML(self.section_html(name)))
+        for name in names or self.SECTIONS:
+            display(HTML(self.section_html(name)))

@@ -1,7 +1,8 @@
 """HTML fragments shared by the handout, the session summary and the survey report.
 
 Every piece of user text goes through :func:`esc` (``html.escape``); figures are embedded
-as PNG data URIs, so a rendered file needs nothing from outside.
+as SVG data URIs (vector: sharp in print; texts drawn in the reader's Japanese system font),
+so a rendered file needs nothing from outside.
 """
 
 from __future__ import annotations
@@ -32,13 +33,13 @@ def figure_title(fig) -> str:
 
 
 def figure_html(fig, cls: str = "chart") -> str:
-    """A matplotlib figure as an embedded PNG ``<figure>`` (closed after rendering)."""
-    from kit.charts.style import figure_to_png_bytes
+    """A matplotlib figure as an embedded SVG ``<figure>`` (closed after rendering)."""
+    from kit.charts.style import figure_to_svg
 
     title = esc(figure_title(fig))
-    data = base64.b64encode(figure_to_png_bytes(fig)).decode("ascii")
+    data = base64.b64encode(figure_to_svg(fig)).decode("ascii")
     return (f'<figure class="{cls}"><img alt="{title}" '
-            f'src="data:image/png;base64,{data}"/></figure>')
+            f'src="data:image/svg+xml;base64,{data}"/></figure>')
 
 
 _TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")

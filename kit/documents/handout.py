@@ -125,7 +125,7 @@ class Handout(AfterSections, FinanceSections, FrontyardSections, DecisionSection
                 f'{self._flow_img("asis")}{_table(headers, rows, "steps")}</section>')
 
     def _flow_img(self, view: str) -> str:
-        """The swimlane flow chart (As-Is or To-Be) as an embedded PNG."""
+        """The swimlane flow chart (As-Is or To-Be) as an embedded image."""
         from kit.charts.flow import swimlane
 
         return figure_html(swimlane(self.work, self.assumptions, self.lang, view=view),

@@ -45,7 +45,7 @@ PRELOAD = ("import gc\n"
            "    import kit.documents.handout, kit.documents.summary\n"
            "except Exception:\n"
            "    pass\n"
-           "gc.collect(); gc.freeze()\n"
+           "gc.collect(); gc.freeze(); gc.disable()\n"
            "del gc")
 
 
@@ -108,7 +108,8 @@ def _reset(kc) -> None:
     figures pyplot holds, if a notebook imported it."""
     _run(kc, "get_ipython().run_line_magic('reset', '-f')\n"
              "__import__('sys').modules.get('matplotlib.pyplot') and "
-             "__import__('sys').modules['matplotlib.pyplot'].close('all')")
+             "__import__('sys').modules['matplotlib.pyplot'].close('all')\n"
+             "__import__('gc').freeze()")
 
 
 def _drop(key) -> None:
