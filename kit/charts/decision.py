@@ -27,6 +27,7 @@ from kit.charts.style import (
     TITLE_SIZE,
     TOBE,
     YEN_SCALE,
+    legend,
     line_in,
     place,
     short_label,
@@ -50,15 +51,17 @@ def _figure(rows: int, title_key: str, lang: str, **values) -> tuple[Figure, obj
 PAD_IN = 3 / 72          # the padding constrained layout keeps around the texts
 
 
-def _place(fig: Figure, ax, labels: list[str] | None = None, ylabel: bool = False) -> None:
+def _place(fig: Figure, ax, labels: list[str] | None = None, ylabel: bool = False,
+           legend_h: float = 0.0) -> None:
     """Margins around the axes from the widths of the texts beside them: row ``labels``
-    (else the numeric y ticks) and a y label on the left, x ticks and the x label below,
-    the axes title above, half the widest x tick to the right."""
+    (else the numeric y ticks) and a y label on the left, x ticks, the x label and a legend
+    of height ``legend_h`` below, the axes title above, half the widest x tick to the
+    right."""
     ticks = (max((text_width_in(label) for label in labels), default=0.0) if labels
              else value_ticks_width(ax, "y") if ax.axison else 0.0)
     x_ticks = value_ticks_width(ax, "x") if ax.axison else 0.0
     place(fig, ax, left=PAD_IN + (line_in() if ylabel else 0.0) + ticks + TICK_IN,
-          bottom=PAD_IN + 2 * line_in() + TICK_IN,
+          bottom=PAD_IN + 2 * line_in() + TICK_IN + legend_h,
           top=PAD_IN + line_in(TITLE_SIZE) + 6 / 72,
           right=max(PAD_IN + x_ticks / 2, EDGE_IN))
 
@@ -125,16 +128,18 @@ def tornado(rows: list[dict], lang: str = "ja", output_key: str = "fig.npv") -> 
         y = np.arange(len(rows))
         low = np.array([r["output_at_low"] for r in rows]) / scale - base
         high = np.array([r["output_at_high"] for r in rows]) / scale - base
-        ax.barh(y, low, left=base, color=ASIS, height=0.6, label=i18n.t("dec.at_low", lang))
-        ax.barh(y, high, left=base, color=TOBE, height=0.6, label=i18n.t("dec.at_high", lang))
+        lo = ax.barh(y, low, left=base, color=ASIS, height=0.6)
+        hi = ax.barh(y, high, left=base, color=TOBE, height=0.6)
         ax.axvline(base, color="black", linewidth=0.8)
         labels = [short_label(_input_label(r, lang), 32) for r in rows]
         ax.set_yticks(y, labels)
         ax.set_ylim(len(rows) - 0.5, -0.5)
         _grouped(ax)
         ax.set_xlabel(i18n.t("dec.chart.money_axis", lang))
-        ax.legend(loc="lower right", fontsize=8, frameon=False)
-        _place(fig, ax, labels)
+        # below the axes, as in every chart: inside, it would cover a bar
+        legend_h = legend(fig, [lo, hi], [i18n.t("dec.at_low", lang),
+                                          i18n.t("dec.at_high", lang)])
+        _place(fig, ax, labels, legend_h=legend_h)
     return fig
 
 
@@ -151,9 +156,12 @@ def forecast_range(forecast, lang: str = "ja") -> Figure:
     with style_context():
         fig, ax = _figure(8, "dec.chart.range", lang, n=f"{forecast.n:,}")
         ax.hist(values, bins=50, color=ASIS, histtype="stepfilled")   # one polygon, not 50 bars
-        for q, v in zip(("P10", "P50", "P90"), forecast.p("npv_yen"), strict=True):
+        top = ax.get_ylim()[1]
+        for i, (q, v) in enumerate(zip(("P10", "P50", "P90"), forecast.p("npv_yen"),
+                                       strict=True)):
             ax.axvline(v / scale, color=TOBE if q == "P50" else BAD, linewidth=1.2)
-            ax.text(v / scale, ax.get_ylim()[1] * 0.95, f" {q}", fontsize=8, va="top")
+            # one height each: close percentiles would print their names over each other
+            ax.text(v / scale, top * (0.97 - 0.09 * i), f" {q}", fontsize=8, va="top")
         ax.axvline(0, color="black", linewidth=0.6, linestyle=":")
         _grouped(ax)
         ax.set_xlabel(i18n.t("dec.chart.money_axis", lang))
@@ -196,15 +204,14 @@ def forecast_vs_actual(table: pd.DataFrame, lang: str = "ja") -> Figure:
         fig, ax = _figure(len(rows) * 1.6, "dec.chart.actual", lang)
         y = np.arange(len(rows))
         h = 0.26
-        ax.barh(y - h, rows["minutes"], height=h, color=ASIS, label=i18n.t("chart.asis", lang))
-        ax.barh(y, rows["forecast_minutes"], height=h, color=TOBE,
-                label=i18n.t("dec.forecast", lang))
-        ax.barh(y + h, rows["actual_minutes"], height=h, color=QUICK,
-                label=i18n.t("dec.actual", lang))
+        bars = [ax.barh(y - h, rows["minutes"], height=h, color=ASIS),
+                ax.barh(y, rows["forecast_minutes"], height=h, color=TOBE),
+                ax.barh(y + h, rows["actual_minutes"], height=h, color=QUICK)]
         labels = [short_label(n, 32) for n in rows["name"]]
         ax.set_yticks(y, labels)
         ax.set_ylim(len(rows) - 0.5, -0.5)
         ax.set_xlabel(i18n.t("chart.minutes_per_case", lang))
-        ax.legend(loc="lower right", fontsize=8, frameon=False)
-        _place(fig, ax, labels)
+        legend_h = legend(fig, bars, [i18n.t("chart.asis", lang), i18n.t("dec.forecast", lang),
+                                      i18n.t("dec.actual", lang)])
+        _place(fig, ax, labels, legend_h=legend_h)
     return fig
