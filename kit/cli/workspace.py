@@ -6,7 +6,6 @@ import json
 
 from kit import i18n
 from kit.cli.common import cli_lang, say
-from kit.domain import impact
 from kit.io import store
 
 
@@ -52,6 +51,8 @@ def cmd_steps_export(args) -> int:
 
 
 def cmd_impact(args) -> int:
+    from kit.domain import impact  # here, not at import: pandas only for commands that compute
+
     session = store.load_session(args.dir)
     work = store.load_work(args.dir, args.group)
     figures = impact.compute(work, session.assumptions).to_dict()

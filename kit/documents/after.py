@@ -2,7 +2,7 @@
 the action plan, and the follow-up over time (realisation rate, schedule after go-live, trend
 of forecast against measured, forecast vs actual in total and per step).
 
-A mixin of :class:`kit.documents.handout.Handout`; needs ``work``, ``assumptions``, ``lang``,
+A mixin of :class:`kit.documents.handout.Handout`; needs ``work``, ``assumptions``, ``impact``, ``lang``,
 ``t``, ``fmt``, ``date`` and ``today`` (:class:`kit.documents.base.Document`: ``as_of``, default
 today, decides what is overdue and which checkpoints are due). Every piece of user text goes
 through :func:`esc`.
@@ -77,7 +77,7 @@ class AfterSections:
 
     # -- follow-up over time ----------------------------------------------------------------
     def realisation_text(self) -> str:
-        r = progress.realisation(self.work, self.assumptions)
+        r = progress.realisation(self.work, self.assumptions, proposed=self.impact)
         if r.rate is None:
             return ""
         coverage = self.fmt.percent(r.coverage) if r.coverage is not None else "—"

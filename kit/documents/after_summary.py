@@ -15,7 +15,8 @@ from kit.domain import actions, progress
 
 class SummaryAfterSections:
     def realisations(self) -> list[progress.Realisation]:
-        return [progress.realisation(g.work, self.assumptions) for g in self.groups]
+        return [progress.realisation(g.work, self.assumptions, proposed=g.impact)
+                for g in self.groups]
 
     def realisation_html(self) -> str:
         rows = self.realisations()

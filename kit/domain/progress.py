@@ -85,9 +85,11 @@ class Realisation:
         return self.realised_hours / self.proposed_hours
 
 
-def realisation(work: GroupWork, assumptions: Assumptions,
-                upto: str | None = None) -> Realisation:
-    proposed = impact.compute(work, assumptions).hours_saved
+def realisation(work: GroupWork, assumptions: Assumptions, upto: str | None = None,
+                proposed: impact.Impact | None = None) -> Realisation:
+    """Realised ÷ proposed staff hours; ``proposed`` is ``impact.compute(work, assumptions)``
+    when the caller has it already."""
+    proposed = (proposed or impact.compute(work, assumptions)).hours_saved
     state = followup.state_at(work, upto)
     if not followup.measured(state):
         return Realisation(work.group_id, proposed, None, None)

@@ -27,7 +27,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
@@ -152,6 +151,8 @@ def _unquote(text: str) -> str:
 
 
 def load_book(path: Path, *, data_only: bool):
+    import openpyxl  # here, not at import: rendering a handout never reads a workbook
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

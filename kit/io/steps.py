@@ -7,10 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from kit import i18n
 from kit.domain import model
 from kit.domain.checks import Check, step_warnings
@@ -122,6 +118,9 @@ def _step_row(step: Step, lang: str) -> list[Any]:
 
 
 def _add_dropdowns(sheet, rows: int, lang: str) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     last = max(rows + 1, TEMPLATE_ROWS)
     for pos, (name, _) in enumerate(STEP_COLUMNS, start=1):
         kind = name if name in _ENUMS else "bool" if name in _BOOLS else None
@@ -185,6 +184,8 @@ def _fill_sheet(sheet, header: list[str], rows: list[list[Any]], lang: str) -> N
 
 def _write_xlsx(path: Path, sheets: list[tuple[str, list[str], list[list[Any]]]],
                 lang: str) -> None:
+    import openpyxl  # here, not at import: reading a CSV or rendering needs no openpyxl
+
     book = openpyxl.Workbook()
     book.remove(book.active)
     for title, header, rows in sheets:

@@ -204,9 +204,10 @@ def render_session(session_dir: str | Path, out_dir: str | Path, *, jobs: int | 
             bar.update(1)
     else:
         _preload()
+        order = sorted(groups, key=lambda g: _expected_cost(session_dir, g), reverse=True)
         with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = {pool.submit(_render_one, str(session_dir), g, str(out_dir), lang): g
-                       for g in groups}
+                       for g in order}
             for fut in cf.as_completed(futures):
                 g = futures[fut]
                 try:
@@ -218,6 +219,18 @@ def render_session(session_dir: str | Path, out_dir: str | Path, *, jobs: int | 
     bar.close()
     _remove_if_empty(out_dir / "_failed")
     return [results[g] for g in groups]
+
+
+def _expected_cost(session_dir: str | Path, group: str) -> int:
+    """Longest first, so that no worker is left with a long handout while the other has
+    nothing to do: the summary (every group's figures), then handouts with a counter queue
+    (its simulation), then the rest; a group that cannot be read comes first and fails fast."""
+    if group == SUMMARY_ID:
+        return 3
+    try:
+        return 2 if store.load_work(session_dir, group).counter is not None else 1
+    except Exception:  # noqa: BLE001 - rendering reports the problem, this only orders
+        return 4
 
 
 def _remove_if_empty(folder: Path) -> None:
