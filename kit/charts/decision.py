@@ -27,6 +27,7 @@ from kit.charts.style import (
     TITLE_SIZE,
     TOBE,
     YEN_SCALE,
+    few_ticks,
     legend,
     line_in,
     place,
@@ -43,6 +44,7 @@ def _figure(rows: int, title_key: str, lang: str, **values) -> tuple[Figure, obj
     height = min(8.5, 1.4 + 0.32 * max(rows, 2))
     fig = Figure(figsize=(7.5, height))
     ax = fig.add_subplot()
+    few_ticks(ax)
     ax.set_title(i18n.t(title_key, lang, **values), loc="left", fontsize=TITLE_SIZE)
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax

@@ -39,7 +39,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.text import Text
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import offset_copy
 
 from kit import i18n
@@ -233,9 +233,18 @@ EDGE_IN = 0.1
 TICK_IN = 7.5 / 72       # tick length + pad
 
 
+def few_ticks(ax) -> None:
+    """At most ~6 round values on each numeric axis (a category axis sets its own ticks
+    later): enough gridlines to read a bar against, and each tick is several artists to
+    lay out and draw (matplotlib's automatic choice gives up to 10 on a 7.5-inch axis)."""
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+
+
 def new_figure(height: float, title: str) -> tuple[Figure, object]:
     fig = Figure(figsize=(WIDTH_IN, height))
     ax = fig.add_subplot()
+    few_ticks(ax)
     ax.spines[["top", "right"]].set_visible(False)
     fig.suptitle(title, x=EDGE_IN / WIDTH_IN, y=1 - EDGE_IN / height, ha="left", va="top",
                  fontsize=TITLE_SIZE)
