@@ -50,3 +50,21 @@ def test_the_next_notebook_runs_in_the_same_kernel_with_a_clean_namespace(tmp_pa
     assert two["module_kept"]                # imports stay warm: that is the point
     leaked = {"secret_of_group_1", "helper", "colorsys"} & set(two["names"])
     assert not leaked, f"the first notebook's names leaked into the second: {leaked}"
+
+
+def test_a_failed_notebook_leaves_nothing_for_the_next(tmp_path, warm):
+    """A notebook that fails drops its kernel; the next starts in a fresh one, and the one
+    after that still gets its namespace cleared (the reset sent after each notebook)."""
+    from papermill.exceptions import PapermillExecutionError
+
+    bad = _notebook(tmp_path / "bad.ipynb", "left_by_bad = 1", "raise ValueError('boom')")
+    with pytest.raises(PapermillExecutionError):
+        pipeline.execute(bad, {})
+    probe = ("import os, json\n"
+             "print(json.dumps({'pid': os.getpid(),"
+             " 'names': sorted(k for k in dir() if not k.startswith('_'))}))")
+    one = _report(pipeline.execute(_notebook(tmp_path / "one.ipynb", "left_by_one = 1",
+                                             probe), {}))
+    two = _report(pipeline.execute(_notebook(tmp_path / "two.ipynb", probe), {}))
+    assert "left_by_bad" not in one["names"] and "left_by_one" in one["names"]
+    assert two["pid"] == one["pid"] and "left_by_one" not in two["names"]

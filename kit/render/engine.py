@@ -13,8 +13,11 @@ operating system has it, else ``tcp`` on 127.0.0.1 (Windows). ``KIT_KERNEL_TRANS
 
 Speed: the kernel imports the report modules once when it starts and then freezes them out
 of the garbage collector (``gc.freeze``: the collections ``%reset`` runs then only walk the
-last notebook's objects); one kernel client, made ready once, serves every notebook
-(``wait_for_ready`` idles at least 0.2 s each time a client starts).
+last notebook's objects; the collector is off while a notebook runs, and what survives a
+reset is frozen too); one kernel client, made ready once, serves every notebook
+(``wait_for_ready`` idles at least 0.2 s each time a client starts). The reset is sent as
+soon as a notebook has run, so the kernel clears up while the worker exports the HTML; its
+reply is checked before the next notebook starts.
 
 Registered with papermill as ``kit_warm``; parameterisation, cell bookkeeping and errors
 are papermill's own (``PapermillNotebookClient``).
@@ -103,16 +106,39 @@ def _run(kc, code: str) -> None:
         raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
 
-def _reset(kc) -> None:
-    """Clear the user namespace (modules stay imported: that is the point) and close the
-    figures pyplot holds, if a notebook imported it."""
-    _run(kc, "get_ipython().run_line_magic('reset', '-f')\n"
-             "__import__('sys').modules.get('matplotlib.pyplot') and "
-             "__import__('sys').modules['matplotlib.pyplot'].close('all')\n"
-             "__import__('gc').freeze()")
+# clear the user namespace (modules stay imported: that is the point), close the figures
+# pyplot holds if a notebook imported it, and freeze what survives out of the collector
+RESET = ("get_ipython().run_line_magic('reset', '-f')\n"
+         "__import__('sys').modules.get('matplotlib.pyplot') and "
+         "__import__('sys').modules['matplotlib.pyplot'].close('all')\n"
+         "__import__('gc').freeze()")
+_PENDING_RESET: dict[tuple[int, str], str] = {}    # kernel key -> msg_id of its reset
+
+
+def _start_reset(key, kc) -> None:
+    """Send the reset right after a notebook and return: the kernel clears its namespace
+    (and collects the notebook's garbage) while this worker exports the notebook."""
+    _PENDING_RESET[key] = kc.execute(RESET, silent=True, store_history=False,
+                                     allow_stdin=False)
+
+
+def _finish_reset(key, kc) -> None:
+    """Before the next notebook: the reset's reply, which must be ``ok`` (the kernel runs
+    requests in order, so nothing of the next notebook can run before the reset)."""
+    msg_id = _PENDING_RESET.pop(key, None)
+    if msg_id is None:
+        _run(kc, RESET)             # e.g. the notebook before failed: reset now, and wait
+        return
+    while True:
+        reply = run_sync(kc.get_shell_msg)(timeout=KERNEL_SETUP_TIMEOUT_S)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            break
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
 
 def _drop(key) -> None:
+    _PENDING_RESET.pop(key, None)
     km, kc = _KERNELS.pop(key)
     try:
         kc.stop_channels()
@@ -144,12 +170,15 @@ class WarmKernelEngine(NBClientEngine):
                              stderr_file=stderr_file)
         client = PapermillNotebookClient(nb_man, km=km, **final)
         client.kc = kc                  # ready already: no new client, no wait_for_ready
+        key = (os.getpid(), kernel_name)
         try:
-            _reset(kc)
-            return client.execute()
+            _finish_reset(key, kc)
+            nb = client.execute()
         except BaseException:
-            _drop((os.getpid(), kernel_name))           # the next notebook starts afresh
+            _drop(key)                  # the next notebook starts afresh
             raise
+        _start_reset(key, kc)
+        return nb
 
 
 def register() -> str:
