@@ -92,3 +92,19 @@ def test_rendered_summary_is_self_contained(demo_copy, tmp_path):
     assert "<script" not in text and "<link" not in text
     assert not re.search(r"https?://", text.replace("http://www.w3.org", ""))
     assert "研修全体のまとめ" in text and "Summary.open" not in text and "g04" in text
+
+
+def test_impact_effort_matrix_says_where_better_is(demo_session):
+    """x is the general-fund burden, y the hours saved: the best groups are top left, and the
+    legend says what each colour means (g01 saves most of its hours without a system)."""
+    from kit.charts.survey import impact_effort
+
+    s = Summary(demo_session)
+    points = {p["label"].split()[0]: p for p in s.matrix_points()}
+    assert points["g01"]["quick_share"] >= 0.5 > points["g02"]["quick_share"]
+    for lang, where in (("ja", "左上"), ("en", "top left")):
+        fig = impact_effort(s.matrix_points(), lang)
+        ax = fig.axes[0]
+        assert where in ax.get_title("left")
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+            i18n.t("summary.chart_quick", lang), i18n.t("summary.chart_redesign", lang)]

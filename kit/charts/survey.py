@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from kit import i18n
@@ -121,6 +122,13 @@ def impact_effort(points: list[dict], lang: str = "ja") -> Figure:
         ax.axhline(float(np.median(y)), color=ASIS, lw=0.8, ls="--")
         ax.set_xlabel(i18n.t("summary.chart_effort", lang))
         ax.set_ylabel(i18n.t("summary.chart_impact", lang))
+        # what the two colours mean (x = burden, y = hours saved: better is up and left)
+        ax.legend(handles=[Line2D([], [], marker="o", ls="", color=c, markeredgecolor=TOTAL,
+                                  label=i18n.t(key, lang))
+                           for c, key in ((QUICK, "summary.chart_quick"),
+                                          (REDESIGN, "summary.chart_redesign"))],
+                  loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2, frameon=False,
+                  fontsize=8)
         ax.xaxis.set_major_formatter(_tick_formatter())
         ax.yaxis.set_major_formatter(_tick_formatter())
     return fig
