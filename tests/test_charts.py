@@ -214,7 +214,7 @@ def test_minutes_by_step_labels(work, assumptions):
     assert len(long_name) <= 18
     assert labels[2] == SCRIPT + "（担当）"                 # shown as text, nothing else
     assert labels[3].count(r"\$") == 2                     # never mathtext
-    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    legend = charts_style.legend_texts(fig)
     assert legend == ["現状", "見直し後", "見直し後（オンライン申請の場合）"]
 
 
@@ -282,7 +282,7 @@ def test_savings_waterfall_bars(work, assumptions):
     labels = row_labels(ax)
     assert labels[0] == "現状" and labels[-1] == "見直し後"
     assert labels[1] == SCRIPT + "（担当）"
-    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    legend = charts_style.legend_texts(fig)
     assert legend[:2] == [i18n.label("phase", "quick_win"), i18n.label("phase", "redesign")]
     assert "時間が増える手順" in legend
     bar_texts = [t.get_text() for t in ax.texts if t.get_gid() != "row-label"]
@@ -322,7 +322,7 @@ def test_cost_funding_bars_in_man_yen(work, assumptions):
     assert (heights(subsidy)[-1] + heights(general)[-1]) * 1e4 == pytest.approx(
         im.total_cost_yen)
     assert ax.get_ylabel() == "金額（万円）"
-    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    legend = charts_style.legend_texts(fig)
     assert legend == ["補助金・交付金：200万円", "一般財源負担：600万円",
                       "人件費削減額（累計）：540万円"]
     assert [t.get_text() for t in ax.get_xticklabels()] == [f"{y}年目" for y in years]
@@ -332,7 +332,7 @@ def test_cost_funding_english_in_yen(work, assumptions):
     fig, _ = draw(charts.cost_funding, work, assumptions, "en")
     subsidy, general, saving = fig.axes[0].containers
     assert heights(general)[-1] == pytest.approx(6_000_000)
-    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    legend = charts_style.legend_texts(fig)
     assert legend[1] == "general-fund burden: ¥6,000,000"
     assert charts_style.tick_text(6_000_000) == "6,000,000"
 

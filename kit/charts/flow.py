@@ -69,10 +69,9 @@ def swimlane(work: GroupWork, assumptions: Assumptions, lang: str = "ja",
                 (column[i], i + 0.3), (column[k], k - 0.3),
                 arrowstyle="->", color="#555555", lw=0.8, shrinkA=0, shrinkB=0,
                 mutation_scale=charts_style.TEXT_SIZE, zorder=3, transform=ax.transData))
-        handles = [Patch(facecolor=c, edgecolor="#333333", label=i18n.label("value", v, lang))
-                   for v, c in VALUE_COLOURS.items()]
-        fig.legend(handles=handles, loc="lower center", ncols=len(handles), frameon=False,
-                   bbox_to_anchor=(0.5, 0.02 / height * 2))
+        charts_style.legend(fig, [Patch(facecolor=c, edgecolor="#333333", linewidth=0.7)
+                                  for c in VALUE_COLOURS.values()],
+                            [i18n.label("value", v, lang) for v in VALUE_COLOURS])
     return fig
 
 
