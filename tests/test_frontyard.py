@@ -4,6 +4,7 @@
 import numpy as np
 import pytest
 
+from kit.charts import queue as queue_charts
 from kit.cli import main
 from kit.documents.handout import Handout
 from kit.domain import frontyard, lifeevents, queue
@@ -155,8 +156,19 @@ def test_counter_set_command(demo_copy, tmp_path, capsys):
 def test_demo_handout_front_yard_sections(demo_session):
     h = Handout(demo_session, "g02")
     html = h.section_html("counter")
-    assert "窓口の平均待ち時間" in html and html.count("<img") == 2
     views = h.queue_views
+    # the wait by month × hour is a heat table (numbers as text), the peak day a chart
+    assert "窓口の平均待ち時間" in html and html.count("<img") == 1
+    assert html.count('<table class="heat"') == 2
+    hours, cells = queue_charts.heat_cells(views)
+    a = views["asis"]
+    worst = cells["asis"][a.peak_month][hours.index(a.peak_hour)]
+    assert worst.text == f"{a.wait[a.peak_month, a.peak_hour]:.0f}" and worst.colour == "#ffffff"
+    assert f"background:{worst.background};color:#ffffff\">{worst.text}</td>" in html
+    quiet = cells["tobe"][0][0]                     # January, opening hour: a short wait
+    assert float(quiet.text) < 5 and quiet.colour == "#222222"
+    assert all(len(rows) == 12 and all(len(r) == len(hours) for r in rows)
+               for rows in cells.values())
     assert views["asis"].counters == 3 and views["asis"].peak_month in (2, 3)   # March/April
     assert views["tobe"].peak_mean_wait_minutes < views["asis"].peak_mean_wait_minutes
     life = h.section_html("life_events")
@@ -176,7 +188,8 @@ def test_impact_editor_shows_and_saves_the_counter_queue(demo_copy):
     ed = ImpactEditor(demo_copy, "g02", "ja", debounce_s=None)
     panel = ed.counter_panel
     before = panel.figures.value
-    assert "kit-fy-peak_mean_wait_minutes-asis" in before and "<img" in panel.heatmap.value
+    assert "kit-fy-peak_mean_wait_minutes-asis" in before
+    assert panel.heatmap.value.count('<table class="heat"') == 2     # as in the handout
     panel.counters_after.value = 5                  # two more counters after the change
     saved = store.load_work(demo_copy, "g02").counter
     assert (saved.counters, saved.counters_after) == (3, 5)

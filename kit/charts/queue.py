@@ -1,9 +1,13 @@
-"""Counter-queue charts: the wait by month × hour (heatmap, before and after) and the peak
-month's day by hour (day model, with the ``ciw`` simulation as points)."""
+"""Counter-queue charts: the colours of the wait by month × hour (a heat table, before and
+after) and the peak month's day by hour (day model, with the ``ciw`` simulation as points)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import matplotlib
 import numpy as np
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -29,34 +33,35 @@ def _open_hours(views: dict[str, QueueView]) -> np.ndarray:
     return hours if hours.size else np.arange(8, 17)
 
 
-def wait_heatmap(views: dict[str, QueueView], lang: str) -> Figure:
-    """Mean wait (minutes) by month and hour, As-Is and To-Be side by side."""
-    lang = style.lang_of(lang)
-    hours = _open_hours(views)
-    months = month_names(lang)
-    with style.style_context():
-        fig = Figure(figsize=(style.WIDTH_IN, 4.6))
-        fig.suptitle(i18n.t("fy.chart.heatmap_title", lang), x=style.EDGE_IN / style.WIDTH_IN,
-                     y=0.985, ha="left", va="top", fontsize=style.TITLE_SIZE)
-        vmax = max(min(max(float(np.nanmax(v.wait[:, hours])) for v in views.values()),
-                       HEAT_CAP_MIN), 1.0)
-        for i, (key, v) in enumerate(views.items()):
-            ax = fig.add_axes((0.08 + i * 0.47, 0.08, 0.43, 0.78))
-            data = np.minimum(v.wait[:, hours], HEAT_CAP_MIN)
-            ax.imshow(data, cmap=HEAT_CMAP, vmin=0, vmax=vmax, aspect="auto")
-            for m in range(12):
-                for j, h in enumerate(hours):
-                    value = v.wait[m, h]
-                    text = "∞" if np.isinf(value) else f"{value:.0f}"
-                    colour = "white" if min(value, HEAT_CAP_MIN) > vmax * 0.6 else "#222"
-                    ax.text(j, m, text, ha="center", va="center", fontsize=6.5, color=colour)
-            ax.set_xticks(range(len(hours)), [str(h) for h in hours], fontsize=7)
-            ax.set_yticks(range(12), months if i == 0 else [""] * 12, fontsize=7.5)
-            ax.set_title(i18n.t(f"fy.chart.{key}", lang, counters=v.counters,
-                                service=i18n.fmt_number(v.service_minutes, 1)), fontsize=9)
-            ax.set_xlabel(i18n.t("fy.chart.hour_axis", lang), fontsize=7.5)
-            ax.tick_params(length=0)
-    return fig
+@dataclass(frozen=True)
+class HeatCell:
+    text: str          # the wait in whole minutes ("∞" when the queue never clears)
+    background: str    # #rrggbb on the YlOrRd scale, saturating at HEAT_CAP_MIN (or the max)
+    colour: str        # text colour readable on that background
+
+
+def heat_cells(views: dict[str, QueueView]) -> tuple[list[int], dict[str, list[list[HeatCell]]]]:
+    """Mean wait by month × open hour, As-Is and To-Be on one colour scale: the open hours
+    and, per scenario, 12 rows (January first) of cells. Shown as a table (an HTML heat
+    table: every number is text, and a table of 200 numbers costs nothing to draw)."""
+    hours = [int(h) for h in _open_hours(views)]
+    vmax = max(min(max(float(np.nanmax(v.wait[:, hours])) for v in views.values()),
+                   HEAT_CAP_MIN), 1.0)
+    cmap = matplotlib.colormaps[HEAT_CMAP]
+    out = {}
+    for key, v in views.items():
+        rows = []
+        for m in range(12):
+            row = []
+            for h in hours:
+                value = float(v.wait[m, h])
+                level = min(value, HEAT_CAP_MIN) / vmax
+                row.append(HeatCell("∞" if np.isinf(value) else f"{value:.0f}",
+                                    to_hex(cmap(min(level, 1.0))),
+                                    "#ffffff" if level > 0.6 else "#222222"))
+            rows.append(row)
+        out[key] = rows
+    return hours, out
 
 
 def peak_day(views: dict[str, QueueView], simulated: dict[str, list[float]] | None,

@@ -23,6 +23,38 @@ MEASURE_KINDS = {"visitors_per_year": "people", "mean_wait_minutes": "wait",
                  "kakanai": "percent", "online_share": "percent"}
 
 
+def wait_table_html(views: dict[str, frontyard.QueueView], lang: str) -> str:
+    """The mean wait by month × hour, before and after, as two heat tables side by side:
+    every number is text (searchable, read aloud, sharp in print) on the colour of its
+    wait. Styles are inline so that the handout and the editor show the same thing."""
+    from kit.charts import queue as charts
+
+    hours, cells = charts.heat_cells(views)
+    months = charts.month_names(lang)
+    cell = "padding:0.3em 0.45em;text-align:center;border:1px solid #fff"
+    head = "".join(f'<th style="{cell};font-weight:normal">{h}</th>' for h in hours)
+    tables = []
+    for key, rows in cells.items():
+        v = views[key]
+        caption = i18n.t(f"fy.chart.{key}", lang, counters=v.counters,
+                         service=i18n.fmt_number(v.service_minutes, 1))
+        body = "".join(
+            f'<tr><th style="{cell};font-weight:normal;text-align:right">{esc(month)}</th>'
+            + "".join(f'<td style="{cell};background:{c.background};color:{c.colour}">'
+                      f"{c.text}</td>" for c in row) + "</tr>"
+            for month, row in zip(months, rows, strict=True))
+        tables.append(f'<table class="heat" style="border-collapse:collapse;width:auto;'
+                      f'margin:0;font-size:7.5pt"><caption style="font-size:9pt">'
+                      f'{esc(caption)}</caption><thead><tr><th></th>{head}</tr></thead>'
+                      f"<tbody>{body}</tbody></table>")
+    title = esc(i18n.t("fy.chart.heatmap_title", lang))
+    axis = esc(i18n.t("fy.chart.hour_axis", lang))
+    return (f'<figure class="chart heat" aria-label="{title}"><figcaption '
+            f'style="font-weight:bold">{title}</figcaption>'
+            f'<div style="display:flex;flex-wrap:wrap;gap:3mm">{"".join(tables)}</div>'
+            f'<p class="note" style="margin:1mm 0 0">{axis}</p></figure>')
+
+
 def _nan(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
@@ -121,7 +153,7 @@ class FrontyardSections:
         return (f'<section class="counter"><h2>{self.t("fy.queue_title")}</h2>'
                 f'<p>{esc(source)} {esc(online)}</p>'
                 f'{table(headers, rows, "figures queue")}'
-                f'{figure_html(charts.wait_heatmap(views, self.lang))}'
+                f'{wait_table_html(views, self.lang)}'
                 f'{figure_html(charts.peak_day(views, sim, self.lang))}'
                 f'<p class="note">{self.t("fy.queue_note")} '
                 f'{self.t("fy.sim_note", days=self.simulation_days, shape=shape)}</p></section>')

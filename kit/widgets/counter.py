@@ -1,21 +1,20 @@
 """The counter queue in the impact editor (workshops/04_impact.ipynb): counters open before
-and after, the target, the busy season; the waits before and after as figures and a heatmap.
+and after, the target, the busy season; the waits before and after as figures and as the
+handout's heat table (month × hour).
 
 A part of :class:`kit.widgets.assumptions.ImpactEditor`: its widgets are watched by the editor,
 ``values()`` goes into the edited workspace (``GroupWork.counter``) and ``update()`` redraws
-from the valid edit. The heatmap is redrawn only when the waits change.
+from the valid edit. The heat table is rebuilt only when the waits change.
 """
 
 from __future__ import annotations
 
-import base64
-
 import ipywidgets as W
 
 from kit.charts import queue as charts
-from kit.charts.style import figure_to_png_bytes
 from kit.documents.figures import Figures
 from kit.documents.fragments import esc
+from kit.documents.frontyard import wait_table_html
 from kit.domain import frontyard
 from kit.domain.counter import CounterProfile
 from kit.domain.model import GroupWork, to_number
@@ -97,9 +96,5 @@ class CounterPanel:
                               f"</table>")
         key = tuple(v.wait.round(1).tobytes() for v in views.values())
         if key != self._heat_key:
-            png = figure_to_png_bytes(charts.wait_heatmap(views, lang), dpi=72)
-            self.heatmap.value = (f'<img style="max-width:100%" alt="'
-                                  f'{esc(self.editor.t("fy.chart.heatmap_title"))}" '
-                                  f'src="data:image/png;base64,'
-                                  f'{base64.b64encode(png).decode("ascii")}"/>')
+            self.heatmap.value = wait_table_html(views, lang)     # as the handout shows it
             self._heat_key = key
