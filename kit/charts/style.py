@@ -253,7 +253,7 @@ def new_figure(height: float, title: str) -> tuple[Figure, object]:
 
 
 LEGEND_GID = "legend"      # the gid of a legend's texts (what tests and readers look for)
-ROW_IN = 0.24              # a legend row
+LEGEND_ROW_IN = 0.24       # a legend row
 
 
 def legend(fig: Figure, handles: Sequence, labels: Sequence[str]) -> float:
@@ -272,7 +272,7 @@ def legend(fig: Figure, handles: Sequence, labels: Sequence[str]) -> float:
     while ncols > 1 and sum(sorted(entry, reverse=True)[:ncols]) + gap * (ncols - 1) > room:
         ncols -= 1
     rows = math.ceil(len(entry) / ncols)
-    height = rows * ROW_IN + 0.08
+    height = rows * LEGEND_ROW_IN + 0.08
     patches = [getattr(h, "patches", [h])[0] for h in handles]
     if not all(isinstance(p, Patch) for p in patches):
         fig.legend(handles, labels, loc="lower center", ncols=ncols, frameon=False,
@@ -283,7 +283,8 @@ def legend(fig: Figure, handles: Sequence, labels: Sequence[str]) -> float:
     left = (fig.get_figwidth() - sum(widths) - gap * (ncols - 1)) / 2
     starts = [left + sum(widths[:i]) + gap * i for i in range(ncols)]
     for i, (patch, label) in enumerate(zip(patches, labels, strict=True)):
-        x, y = starts[i % ncols], EDGE_IN / 2 + 0.04 + (rows - 1 - i // ncols + 0.5) * ROW_IN
+        x = starts[i % ncols]
+        y = EDGE_IN / 2 + 0.04 + (rows - 1 - i // ncols + 0.5) * LEGEND_ROW_IN
         fig.add_artist(Rectangle((x, y - 0.35 * em), swatch, 0.7 * em,
                                  transform=fig.dpi_scale_trans,
                                  facecolor=patch.get_facecolor(),

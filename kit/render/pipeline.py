@@ -92,7 +92,8 @@ def _exporter():
         BeautifulSoup to give an ``alt`` to images that lack one and a ``tabindex`` to
         JupyterLab cells. That pass was 80 % of exporting a handout; the handout template
         has no JupyterLab cells, every chart kit draws has its alt text, and an image
-        without one still gets it here (a regular expression, not a parse)."""
+        without one still gets one in :func:`export_html` (a regular expression, in the
+        reader's language)."""
 
         def from_notebook_node(self, nb, resources=None, **kw):
             info = nb.metadata.get("language_info", {})
@@ -102,9 +103,7 @@ def _exporter():
             resources = self._init_resources(resources)
             self.register_filter("filter_data_type", WidgetsDataTypeFilter(
                 notebook_metadata=self._nb_metadata, parent=self, resources=resources))
-            html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
-            alt = 'alt="No description has been provided for this image" '
-            return _IMG_WITHOUT_ALT.sub(lambda m: m.group(0) + " " + alt, html), resources
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
     exporter = HandoutExporter(template_name=HTML_TEMPLATE,
                                extra_template_basedirs=[str(NBCONVERT_TEMPLATES)])
@@ -119,7 +118,8 @@ def export_html(nb, *, lang: str, title: str) -> str:
     """Export an executed notebook to one self-contained HTML string (no code, no prompts)."""
     resources = {"handout_lang": lang, "handout_title": title}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    return body
+    alt = f'alt="{i18n.t("report.no_alt", lang)}"'
+    return _IMG_WITHOUT_ALT.sub(lambda m: f"{m.group(0)} {alt}", body)
 
 
 def _strip_widget_state(nb) -> None:
