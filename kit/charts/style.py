@@ -391,21 +391,27 @@ _SVG_FONT_RE = re.compile(r"font-family: [^;\"]*")
 SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
 
+@contextlib.contextmanager
+def _drawing(fig: Figure, **rc):
+    """Draw ``fig`` in the kit's look (plus ``rc``) on white, then close it, come what may."""
+    try:
+        with style_context(), matplotlib.rc_context(rc):
+            primary_font_only(fig)
+            fig.patch.set_facecolor("white")
+            yield
+    finally:
+        close(fig)
+
+
 def figure_to_svg(fig: Figure) -> bytes:
     """The figure as an SVG file with its texts as text (white background; closed afterwards).
 
     A vector chart prints sharp at any size and is a quarter of the PNG's bytes; the texts
     are laid out with IPAexGothic's metrics and drawn in the reader's Japanese system font
     (:data:`SVG_FONTS`). Ids are salted with a constant: the same chart gives the same file."""
-    try:
-        with style_context(), matplotlib.rc_context({"svg.fonttype": "none",
-                                                     "svg.hashsalt": "kit"}):
-            primary_font_only(fig)
-            fig.patch.set_facecolor("white")
-            out = io.StringIO()
-            FigureCanvasSVG(fig).print_svg(out, metadata=SVG_METADATA)
-    finally:
-        close(fig)
+    out = io.StringIO()
+    with _drawing(fig, **{"svg.fonttype": "none", "svg.hashsalt": "kit"}):
+        FigureCanvasSVG(fig).print_svg(out, metadata=SVG_METADATA)
     return _SVG_FONT_RE.sub(f"font-family: {SVG_FONTS}", out.getvalue()).encode("utf-8")
 
 
@@ -414,14 +420,9 @@ def figure_to_png_bytes(fig: Figure, dpi: int = 110) -> bytes:
 
     Drawn as ``savefig(format="png", dpi=dpi, facecolor="white")`` draws it (the same
     pixels), encoded by :func:`png_bytes`."""
-    try:
-        with style_context():
-            primary_font_only(fig)
-            canvas = FigureCanvasAgg(fig)
-            fig.dpi = dpi
-            fig.patch.set_facecolor("white")
-            canvas.draw()
-            rgba = np.asarray(canvas.buffer_rgba())
-    finally:
-        close(fig)
+    with _drawing(fig):
+        canvas = FigureCanvasAgg(fig)
+        fig.dpi = dpi
+        canvas.draw()
+        rgba = np.asarray(canvas.buffer_rgba())
     return png_bytes(rgba, dpi)

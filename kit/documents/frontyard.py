@@ -80,7 +80,7 @@ class FrontyardSections:
     def frontyard_html(self) -> str:
         if self.queue_views is None and self.life_events is None:
             return ""
-        values = frontyard.measures(self.work, self.assumptions, self.impact, self.queue_views)
+        values = frontyard.measures(self.work, self.impact, self.queue_views)
         shown = [c for c in COLUMNS if c in ("asis", "tobe")
                  or any(not _nan(v.get(c)) for v in values.values())]
         rows = [[self.t(f"fy.measure.{k}")] +
@@ -192,7 +192,7 @@ class FrontyardSummary:
             w = g.work
             if w.counter is None and not lifeevents.procedures(w):
                 continue
-            values = frontyard.measures(w, self.assumptions, g.impact)
+            values = frontyard.measures(w, g.impact, frontyard.counter_queue(w, self.assumptions))
             cells = [esc(w.group_id), esc(w.theme)]
             for key, v in values.items():
                 texts = {c: _measure_text(self.fmt, key, v.get(c)) for c in COLUMNS}

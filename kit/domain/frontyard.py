@@ -206,15 +206,11 @@ def counter_queue(work: GroupWork, assumptions: Assumptions) -> dict[str, QueueV
             "tobe": view(profile, grids[1], demand.service_tobe, profile.counters_tobe)}
 
 
-def measures(work: GroupWork, assumptions: Assumptions, m: impact.Impact | None = None,
-             views: dict[str, QueueView] | None | bool = False
+def measures(work: GroupWork, m: impact.Impact, views: dict[str, QueueView] | None
              ) -> dict[str, dict[str, float | None]]:
-    """Front-yard measures: ``{measure: {"asis", "tobe", "measured_asis", "measured_after"}}``.
-
-    A caller that has ``impact.compute`` and :func:`counter_queue` of this work already passes
-    them (``m``, ``views``; ``views=None`` means "no counter") and nothing is computed twice."""
-    m = m or impact.compute(work, assumptions)
-    views = counter_queue(work, assumptions) if views is False else views
+    """Front-yard measures: ``{measure: {"asis", "tobe", "measured_asis", "measured_after"}}``
+    from the work's ``impact.compute`` (``m``) and :func:`counter_queue` (``views``, None
+    without a counter), which the caller has computed for the rest of its document."""
     kakanai = lifeevents.kakanai_rates(work, m.uptake)
     out: dict[str, dict[str, float | None]] = {
         "visits_per_case": {"asis": m.visits_per_case_asis, "tobe": m.visits_per_case_tobe},

@@ -99,9 +99,13 @@ def _kernel(kernel_name: str):
 
 def _run(kc, code: str) -> None:
     """Run ``code`` in the kernel, outside any notebook (its output is discarded)."""
-    reply = run_sync(kc.execute_interactive)(code, timeout=KERNEL_SETUP_TIMEOUT_S,
-                                             store_history=False, allow_stdin=False,
-                                             output_hook=lambda msg: None)
+    _check(run_sync(kc.execute_interactive)(code, timeout=KERNEL_SETUP_TIMEOUT_S,
+                                            store_history=False, allow_stdin=False,
+                                            output_hook=lambda msg: None))
+
+
+def _check(reply: dict) -> None:
+    """An execute reply that is not ``ok`` raises, naming the kernel's error."""
     if reply["content"]["status"] != "ok":
         raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
 
@@ -132,9 +136,8 @@ def _finish_reset(key, kc) -> None:
     while True:
         reply = run_sync(kc.get_shell_msg)(timeout=KERNEL_SETUP_TIMEOUT_S)
         if reply["parent_header"].get("msg_id") == msg_id:
-            break
-    if reply["content"]["status"] != "ok":
-        raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+            _check(reply)
+            return
 
 
 def _drop(key) -> None:
