@@ -42,15 +42,23 @@ class InputError(KitError, ValueError):
 
 
 class ConflictError(KitError):
-    """Another participant saved the workspace since it was loaded here."""
+    """Another participant saved the workspace since it was loaded here.
+
+    ``clashes``: where a three-way merge was tried, every place both sides changed
+    differently, as ``kit.io.merge.Clash(path, base, mine, theirs)`` records (an editor can
+    show both values); empty when no merge was attempted (or the merged document was invalid).
+    """
 
     def __init__(self, message_ja: str, message_en: str | None = None,
-                 group: str = "", disk_revision: int = 0, expected_revision: int = 0):
+                 group: str = "", disk_revision: int = 0, expected_revision: int = 0,
+                 clashes=()):
         super().__init__(message_ja, message_en)
         self.group = group
         self.disk_revision = disk_revision
         self.expected_revision = expected_revision
-        self.args = (message_ja, message_en, group, disk_revision, expected_revision)
+        self.clashes = list(clashes)
+        self.args = (message_ja, message_en, group, disk_revision, expected_revision,
+                     self.clashes)
 
 
 class StoreError(KitError):

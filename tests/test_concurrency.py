@@ -37,6 +37,8 @@ EDITS = {   # name -> how a participant changes the work they loaded
     "drop_step2": lambda w: w.model_copy(update={"steps": w.steps[:2]}),
     "step2_minutes": lambda w: _steps(w, 2, minutes=1),
     "reverse": lambda w: w.model_copy(update={"steps": w.steps[::-1]}),
+    "swap01": lambda w: w.model_copy(update={"steps": [w.steps[1], w.steps[0],
+                                                       *w.steps[2:]]}),
 }
 
 
@@ -103,7 +105,7 @@ def test_non_conflicting_edits_are_merged(workspace, first, second):
 @pytest.mark.parametrize("first, second", [
     ("step0_minutes", "step0_minutes_other"),   # same field of the same step
     ("drop_step2", "step2_minutes"),            # removed by one, edited by the other
-    ("reverse", "add_step"),                    # both change the list of steps
+    ("reverse", "swap01"),                      # both reorder the steps, differently
 ])
 def test_overlapping_edits_are_refused_and_nothing_is_lost(workspace, first, second):
     out = race(workspace, first, second)

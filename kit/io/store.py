@@ -5,11 +5,13 @@ Layout (paths as format strings, in one place)::
     {session}/session.yaml
     {session}/groups/{group}/work.json
     {session}/groups/{group}/history/work.{revision:06d}.json   (the last 20 versions)
+    {session}/groups/{group}/history/pinned/work.{revision:06d}.json   (pinned: never pruned)
 
 A save writes a temporary file in the same folder, fsyncs it and renames it over the old
 file, so a crash leaves either the old or the new state. Under a file lock, the revision on
 disk is compared with the revision the caller loaded: another member's save in between
-raises :class:`ConflictError` instead of being silently overwritten.
+raises :class:`ConflictError` instead of being silently overwritten — or, when asked, the
+edits are merged three-way (:mod:`kit.io.merge`) against the version the caller loaded.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from filelock import FileLock
 from kit import i18n
 from kit.domain.model import SCHEMA_VERSION, SLUG_RE, GroupWork, Session
 from kit.exceptions import ConflictError, InputError, StoreError
+from kit.io.merge import MergeClash
+from kit.io.merge import merge as merge_work  # the three-way merge's former name here
 
 PATHS = {
     "session": "{session}/session.yaml",
@@ -35,6 +39,9 @@ PATHS = {
     "lock": "{session}/groups/{group}/.work.lock",
     "history": "{session}/groups/{group}/history",
     "version": "{session}/groups/{group}/history/work.{revision:06d}.json",
+    "pinned_dir": "{session}/groups/{group}/history/pinned",
+    "pinned": "{session}/groups/{group}/history/pinned/work.{revision:06d}.json",
+    "pin_reason": "{session}/groups/{group}/history/pinned/work.{revision:06d}.reason.txt",
 }
 HISTORY_KEEP = 20
 _UMASK = os.umask(0)
@@ -167,89 +174,70 @@ def _encode(work: GroupWork) -> bytes:
                       indent=1).encode("utf-8")
 
 
-def _conflict(group: str, on_disk: int, expected: int) -> ConflictError:
+def _conflict(group: str, on_disk: int, expected: int, clashes=()) -> ConflictError:
     return ConflictError(*i18n.both("err.conflict", group=group, disk=on_disk,
                                     expected=expected),
-                         group=group, disk_revision=on_disk, expected_revision=expected)
+                         group=group, disk_revision=on_disk, expected_revision=expected,
+                         clashes=clashes)
 
 
-class _Clash(Exception):
-    """Both sides changed the same thing differently: the three-way merge gives up."""
+def _document(work: GroupWork | dict) -> dict:
+    """A workspace as the JSON document the merge compares (every field, defaults filled)."""
+    if isinstance(work, GroupWork):
+        return work.model_dump(mode="json")
+    return GroupWork.parse(work).model_dump(mode="json")
 
 
-def _merge_value(base, mine, theirs):
-    if mine == theirs or mine == base:
-        return theirs
-    if theirs == base:
-        return mine
-    raise _Clash
+def _kept_version(session, group: str, revision: int) -> Path | None:
+    """The file of kept version ``revision``: in history, else pinned, else None."""
+    for kind in ("version", "pinned"):
+        file = path(kind, session, group, revision=revision)
+        if file.is_file():
+            return file
+    return None
 
 
-def _merge_steps(base: list, mine: list, theirs: list) -> list:
-    """Steps merged by id, field by field; one side may add, remove or reorder steps."""
-    ids = [[s["id"] for s in steps] for steps in (base, mine, theirs)]
-    order = _merge_value(*ids)
-    b, m, t = ({s["id"]: s for s in steps} for steps in (base, mine, theirs))
-    for sid in set(b) - set(order):          # removed on one side: not edited on the other
-        if m.get(sid, b[sid]) != b[sid] or t.get(sid, b[sid]) != b[sid]:
-            raise _Clash
-    merged = []
-    for sid in order:
-        if sid in b and sid in m and sid in t:
-            merged.append({k: _merge_value(b[sid].get(k), m[sid].get(k), t[sid].get(k))
-                           for k in {**b[sid], **m[sid], **t[sid]}})
-        else:                                # added on one side
-            merged.append(t.get(sid) or m[sid])
-    return merged
-
-
-def merge_work(base: dict, mine: dict, theirs: dict) -> dict:
-    """Three-way merge of workspace documents (``base`` is what ``mine`` was loaded from).
-
-    Fields changed on one side only are taken from that side; steps are matched by id; the
-    same change made on both sides counts once. Raises ``_Clash`` when both sides changed the
-    same field differently (or both changed the list of steps).
-    """
-    merged = dict(theirs)
-    for key in {**base, **mine, **theirs}:
-        if key in ("revision", "updated_at"):
-            continue
-        if key == "steps":
-            merged[key] = _merge_steps(base.get(key, []), mine.get(key, []),
-                                       theirs.get(key, []))
-        else:
-            merged[key] = _merge_value(base.get(key), mine.get(key), theirs.get(key))
-    return merged
-
-
-def _merged(session, work: GroupWork, expected: int, on_disk: int) -> GroupWork:
-    """``work`` (loaded at ``expected``) merged with the newer save on disk, or ConflictError."""
-    base_file = path("version", session, work.group_id, revision=expected)
-    if expected < 1 or not base_file.is_file():
-        raise _conflict(work.group_id, on_disk, expected)
-    theirs = _read_json(path("work", session, work.group_id))
+def _merged(session, work: GroupWork, expected: int, on_disk: int,
+            base: GroupWork | dict | None = None) -> GroupWork:
+    """``work`` (edited from ``base``, or from version ``expected`` kept in history) merged
+    with the newer save on disk, or ConflictError (with every clash)."""
+    if base is None:
+        base_file = _kept_version(session, work.group_id, expected) if expected >= 1 else None
+        if base_file is None:
+            raise _conflict(work.group_id, on_disk, expected)
+        base = _read_json(base_file)
+    theirs = _document(_read_json(path("work", session, work.group_id)))
     try:
-        data = merge_work(_read_json(base_file), work.model_dump(mode="json"), theirs)
-    except _Clash:
+        data = merge_work(_document(base), work.model_dump(mode="json"), theirs)
+    except MergeClash as clash:
+        raise _conflict(work.group_id, on_disk, expected, clash.clashes) from None
+    try:
+        return GroupWork.parse(data)
+    except InputError:      # each side valid, together not (e.g. a cost outside its range)
         raise _conflict(work.group_id, on_disk, expected) from None
-    return GroupWork.parse(data)
 
 
 def _clean_temp_files(session, group: str) -> None:
     """Remove temp files a killed save left behind (called under the group's lock)."""
-    for folder in (path("group", session, group), path("history", session, group)):
+    for folder in (path("group", session, group), path("history", session, group),
+                   path("pinned_dir", session, group)):
         for tmp in folder.glob(".work.*.tmp"):
             tmp.unlink(missing_ok=True)
 
 
 def save_work(session: str | Path, work: GroupWork,
-              expected_revision: int | None = None, *, merge: bool = False) -> GroupWork:
+              expected_revision: int | None = None, *, merge: bool = False,
+              base: GroupWork | dict | None = None) -> GroupWork:
     """Validate and save ``work`` atomically; return it with its new revision.
 
     ``expected_revision`` is the revision the caller loaded (default: ``work.revision``).
     If the file on disk has moved on since, nothing is written and ConflictError is raised
     (asking to reload) — unless ``merge`` is set and the edits do not overlap: then the
-    three-way merge against the loaded version (kept in ``history/``) is saved and returned.
+    three-way merge (:func:`kit.io.merge.merge`) of ``work`` and the file on disk is saved
+    and returned. Its base is ``base`` (the document the caller loaded and edited from, so
+    any number of saves in between still merge) or, without it, the loaded version looked up
+    in ``history/`` (the last 20, or a pinned one; not found: ConflictError). ``base`` only
+    matters with ``merge``. On a clash ConflictError's ``clashes`` lists every one.
     """
     work = GroupWork.parse(work.model_dump(warnings=False))  # re-validate all (NaN stays NaN)
     expected = work.revision if expected_revision is None else expected_revision
@@ -261,7 +249,7 @@ def save_work(session: str | Path, work: GroupWork,
         if on_disk != expected:
             if not merge:
                 raise _conflict(work.group_id, on_disk, expected)
-            work = _merged(session, work, expected, on_disk)
+            work = _merged(session, work, expected, on_disk, base)
         now = _dt.datetime.now().astimezone().isoformat(timespec="seconds")
         saved = work.model_copy(update={"revision": on_disk + 1, "updated_at": now})
         data = _encode(saved)
@@ -277,8 +265,37 @@ def _prune_history(session: str | Path, group: str) -> None:
         old.unlink(missing_ok=True)
 
 
+def pin(session: str | Path, group: str, revision: int, reason: str) -> Path:
+    """Keep version ``revision`` for good (e.g. the version before an import): copy it to
+    ``history/pinned/`` (never pruned) with ``reason`` beside it; return the pinned file.
+
+    The version is taken from ``history/`` (or ``work.json`` when it is that revision); a
+    version already pinned gets the new reason. Not kept anywhere: StoreError.
+    """
+    revision = int(revision)
+    if not path("group", session, group).is_dir():
+        raise StoreError(*i18n.both("err.no_group", value=group))
+    with FileLock(str(path("lock", session, group)), timeout=LOCK_TIMEOUT_S):
+        source = _kept_version(session, group, revision)
+        current = path("work", session, group)
+        if source is None and current.is_file() and disk_revision(session, group) == revision:
+            source = current
+        if source is None:
+            raise StoreError(*i18n.both("err.no_version", group=group, value=revision))
+        data = source.read_bytes()
+        _read_json(source)                          # a broken file is not pinned as good
+        target = path("pinned", session, group, revision=revision)
+        if source != target:
+            atomic_write(target, data)
+        atomic_write(path("pin_reason", session, group, revision=revision),
+                     str(reason).encode("utf-8"))
+    return target
+
+
 def history(session: str | Path, group: str) -> list[dict]:
-    """The kept versions, oldest first: revision, saved time, number of steps.
+    """The kept versions, oldest first: revision, saved time, number of steps, file, and
+    ``pinned`` (with its ``reason``) — the last 20 saves plus every pinned version, one row
+    per revision (``file``: the history copy, else the pinned one).
 
     A version newer than ``work.json`` (a save killed between its two renames) never became
     the group's state and is not listed; the next save overwrites it.
@@ -287,24 +304,37 @@ def history(session: str | Path, group: str) -> list[dict]:
         current = disk_revision(session, group)
     except StoreError:          # work.json unreadable: every kept version may help
         current = None
-    rows = []
-    for file in sorted(path("history", session, group).glob("work.*.json")):
-        try:
-            data = _read_json(file)
-        except StoreError:
-            continue
-        if current is not None and int(data.get("revision", 0)) > current:
-            continue
-        rows.append({"revision": int(data.get("revision", 0)),
-                     "updated_at": data.get("updated_at", ""),
-                     "steps": len(data.get("steps", [])), "file": str(file)})
-    return rows[-HISTORY_KEEP:]     # a save killed before pruning may have left one more
+
+    def rows_in(folder: Path) -> list[dict]:
+        rows = []
+        for file in sorted(folder.glob("work.*.json")):
+            try:
+                data = _read_json(file)
+            except StoreError:
+                continue
+            if current is not None and int(data.get("revision", 0)) > current:
+                continue
+            rows.append({"revision": int(data.get("revision", 0)),
+                         "updated_at": data.get("updated_at", ""),
+                         "steps": len(data.get("steps", [])), "file": str(file),
+                         "pinned": False, "reason": ""})
+        return rows
+
+    kept = rows_in(path("history", session, group))[-HISTORY_KEEP:]  # a killed save: 21
+    rows = {r["revision"]: r for r in kept}
+    for row in rows_in(path("pinned_dir", session, group)):
+        reason = path("pin_reason", session, group, revision=row["revision"])
+        row = rows.get(row["revision"], row)
+        row["pinned"] = True
+        row["reason"] = reason.read_text(encoding="utf-8") if reason.is_file() else ""
+        rows[row["revision"]] = row
+    return [rows[r] for r in sorted(rows)]
 
 
 def restore(session: str | Path, group: str, revision: int) -> GroupWork:
-    """Save the kept version ``revision`` as the newest state (history keeps the rest)."""
-    file = path("version", session, group, revision=int(revision))
-    if not file.is_file():
+    """Save the kept version ``revision`` (from history, else pinned) as the newest state."""
+    file = _kept_version(session, group, int(revision))
+    if file is None:
         raise StoreError(*i18n.both("err.no_version", group=group, value=revision))
     old = GroupWork.parse(_read_json(file))
     current = disk_revision(session, group)
