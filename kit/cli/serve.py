@@ -14,13 +14,21 @@ def _stopping() -> None:
 
 def cmd_app(args) -> int:
     from kit.render import notebooks
+    from kit.render.params import STAGES
     from kit.serve import access, app
 
     token = access.checked_secret(args.ip, args.token)      # before anything is written
-    notebook = notebooks.prepare_notebook(args.dir, args.group, args.notebook, lang=args.lang or "")
+    stage = args.stage or STAGES[1]
+    if stage in STAGES:         # the group's page, opened at this stage
+        notebook = notebooks.prepare_notebook(args.dir, args.group, notebooks.PAGE,
+                                              lang=args.lang or "", stage=stage)
+    else:                       # one of the notebooks on its own (e.g. 05_follow_up)
+        notebook = notebooks.prepare_notebook(args.dir, args.group, stage,
+                                              lang=args.lang or "")
     url = f"http://{access.browser_host(args.ip)}:{args.port}/?token={token}"
     say(i18n.t("deploy.app_url", cli_lang(), url=url))
-    return app.serve(app.voila_command(notebook, args.port, token, ip=args.ip),
+    return app.serve(app.voila_command(notebook, args.port, token, ip=args.ip,
+                                       pool=app.POOL_SIZE if args.pool is None else args.pool),
                      on_stop=_stopping)
 
 
@@ -70,10 +78,15 @@ def cmd_hub(args) -> int:
 
 
 def register(sub) -> None:
-    ap = sub.add_parser("app", help="serve a group's notebook with Voila (no code) on 127.0.0.1")
+    ap = sub.add_parser("app", help="serve a group's workshop page (Voila, no code) on "
+                        "127.0.0.1")
     ap.add_argument("dir")
     ap.add_argument("group")
-    ap.add_argument("notebook", help="e.g. 01_as_is")
+    ap.add_argument("stage", nargs="?", default="",
+                    help="the stage to open first: 00_bpr_basics, 01_as_is (default), 02_to_be, "
+                         "03_system_selection, 04_impact, 05_review (or 05_follow_up alone)")
+    ap.add_argument("--pool", type=int, default=None,
+                    help="pre-heated kernels kept ready (default 2; 0: start one per visit)")
     ap.add_argument("--ip", default="127.0.0.1", help="bind address (default 127.0.0.1; "
                     "any other needs --token of 32+ characters)")
     ap.add_argument("--port", type=int, default=8866)

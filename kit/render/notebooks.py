@@ -23,7 +23,8 @@ def prepare_notebooks(session_dir: str | Path, groups: list[str], *, lang: str =
     in ``session_dir/groups/<id>/notebooks/``: the same notebooks, with the group's
     ``session_dir``, ``group_id`` and ``lang`` injected; nothing is executed."""
     session_dir = Path(session_dir).resolve()
-    sources = sorted(Path(workshops_dir or resources.folder("workshops")).glob(WORKSHOP_GLOB))
+    folder_in = Path(workshops_dir or resources.folder("workshops"))
+    sources = sorted(folder_in.glob(WORKSHOP_GLOB)) + sorted(folder_in.glob(f"{PAGE}.ipynb"))
     written = []
     for group in groups:
         folder = store.path("group", session_dir, group) / "notebooks"
@@ -49,8 +50,9 @@ def write_group_notebook(source: Path, target: Path, params: dict) -> Path:
     return target
 
 
+PAGE = "group_page"         # the group's whole workshop on one page (kit.widgets.page)
 NOTEBOOKS = ("00_bpr_basics", "01_as_is", "02_to_be", "03_system_selection", "04_impact",
-             "05_follow_up")
+             "05_follow_up", PAGE)
 
 
 def notebook_source(name: str) -> Path:
@@ -66,8 +68,9 @@ def notebook_source(name: str) -> Path:
 
 
 def prepare_notebook(session_dir: str | Path, group: str, name: str, lang: str = "",
-                     out_dir: str | Path | None = None) -> Path:
-    """Write the group's copy of notebook ``name`` with its parameters (not executed)."""
+                     out_dir: str | Path | None = None, stage: str = "") -> Path:
+    """Write the group's copy of notebook ``name`` with its parameters (not executed);
+    ``stage`` is the group page's first stage."""
     session_dir = Path(session_dir).resolve()
     session = store.load_session(session_dir)
     store.load_work(session_dir, group)               # the group exists
@@ -75,13 +78,15 @@ def prepare_notebook(session_dir: str | Path, group: str, name: str, lang: str =
     out_dir = Path(out_dir) if out_dir else store.path("group", session_dir, group) / "notebooks"
     params = {"session_dir": str(session_dir), "group_id": group,
               "lang": lang or session.lang}
+    if stage:
+        params["stage"] = stage
     return write_group_notebook(source, out_dir / source.name, params)
 
 
 def prepare_room(session_dir: Path, groups: list[str], lang: str, overview_name: str) -> None:
     """Each group's notebooks/ (parameterized copies), only where they are missing."""
     missing = [g for g in groups if not (store.path("group", session_dir, g) / "notebooks"
-                                         / "01_as_is.ipynb").is_file()]
+                                         / f"{PAGE}.ipynb").is_file()]
     if missing:
         prepare_notebooks(session_dir, missing, lang=lang)
     overview = session_dir / overview_name

@@ -6,6 +6,11 @@ from kit import i18n
 from kit.exceptions import InputError
 from kit.io import store
 
+# the stages of the group page (kit.widgets.page.STAGES; kept here so rendering never imports
+# the widgets)
+STAGES = ("00_bpr_basics", "01_as_is", "02_to_be", "03_system_selection", "04_impact",
+          "05_review")
+
 
 def check_parameters(parameters: dict) -> dict:
     """Papermill writes parameters into a code cell: only plain, checked values get there.
@@ -16,6 +21,9 @@ def check_parameters(parameters: dict) -> dict:
     for key, value in parameters.items():
         if key == "group_id":
             store.check_group_id(value)
+        elif key == "stage" and value not in STAGES:
+            raise InputError(*i18n.both("err.choice", field="stage", value=repr(value),
+                                        choices=", ".join(STAGES)), field="stage", value=value)
         elif key == "lang" and value not in i18n.LANGS:
             raise InputError(*i18n.both("err.choice", field="lang", value=repr(value),
                                         choices="/".join(i18n.LANGS)), field="lang",

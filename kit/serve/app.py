@@ -17,6 +17,9 @@ from kit import resources
 from kit.serve import process
 
 VOILA_TEMPLATE = "bpr_app"
+# kernels kept ready per page: the members of one group who open the page one after another
+# each find one (a kernel with the page costs ~150 MB; see the README's room table)
+POOL_SIZE = 2
 VOILA_SHARE = resources.module_dir(__file__) / "voila_share"   # .../voila/templates
 
 
@@ -31,12 +34,21 @@ def voila_env(env: dict | None = None) -> dict:
 
 
 def voila_command(notebook: Path, port: int = 8866, token: str = "",
-                  ip: str = "127.0.0.1") -> list[str]:
-    """The Voilà server command (``python -m voila``: works where no script is on PATH)."""
-    return [sys.executable, "-m", "voila", str(notebook), "--no-browser", f"--Voila.ip={ip}",
-            f"--template={VOILA_TEMPLATE}",
-            f"--Voila.port={port}", f"--Voila.token={token}", "--strip_sources=True",
-            "--show_tracebacks=False", f"--Voila.root_dir={notebook.parent}"]
+                  ip: str = "127.0.0.1", pool: int = POOL_SIZE) -> list[str]:
+    """The Voilà server command (``python -m voila``: works where no script is on PATH).
+
+    ``pool`` pre-heated kernels have run the page before anyone asks for it (Voilà's
+    ``preheat_kernel``): opening the page then only sends what is already drawn; after each
+    visit Voilà starts the next kernel in the background. 0 turns it off.
+    """
+    command = [sys.executable, "-m", "voila", str(notebook), "--no-browser",
+               f"--Voila.ip={ip}", f"--template={VOILA_TEMPLATE}",
+               f"--Voila.port={port}", f"--Voila.token={token}", "--strip_sources=True",
+               "--show_tracebacks=False", f"--Voila.root_dir={notebook.parent}"]
+    if pool:
+        command += ["--preheat_kernel=True", f"--pool_size={pool}",
+                    "--VoilaKernelManager.fill_delay=0"]
+    return command
 
 
 def serve(command: list[str], on_stop=None) -> int:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import contextlib
 import datetime as _dt
 import logging
-import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -26,19 +26,16 @@ from kit.documents.figures import Figures
 from kit.documents.finance import not_delivered_html
 from kit.documents.fragments import esc
 from kit.domain import checks, impact
-from kit.domain.model import GroupWork
+from kit.domain.model import GroupWork, Step
 from kit.exceptions import ConflictError, InputError, KitError
 from kit.io import store
+from kit.widgets.fields import CSS, Fields, value_text  # noqa: F401 - value_text for editors
 from kit.widgets.live import ChartPanel
+from kit.widgets.shared import WATCH_S, SharedEditing, message_html, path_of  # noqa: F401
 from kit.workspace import demo
 
 log = logging.getLogger(__name__)
 DEBOUNCE_S = 0.8
-# Seconds between looks at work.json for another member's save (JupyterHub room); 0 = off.
-try:
-    WATCH_S = max(0.0, float(os.environ.get("KIT_WATCH_S") or 3))
-except ValueError:
-    WATCH_S = 3.0
 
 
 class Debouncer:
@@ -111,25 +108,14 @@ def key_figures_html(m: impact.Impact, lang: str, keys: tuple[str, ...]) -> str:
             f'<b>{esc(i18n.t("report.key_figures", lang))}</b></caption>{rows}</table>')
 
 
-def message_html(text: str, kind: str) -> str:
-    colour = {"error": "#b00020", "warn": "#8a5a00", "ok": "#1b6e20"}.get(kind, "#333")
-    return (f'<div class="kit-msg kit-msg-{kind}" style="color:{colour};white-space:normal">'
-            f"{esc(text)}</div>")
-
-
 def checks_html(found: list[checks.Check], lang: str) -> str:
     """Warnings and to-dos under an editor (escaped), or '' when there are none."""
     return "".join(message_html(c.text(lang), "warn") for c in found)
 
 
-def value_text(value) -> str:
-    """A stored value in a text box: blank for None (not measured), floats without ".0"."""
-    if value is None:
-        return ""
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-class Editor(abc.ABC):
+class Editor(SharedEditing, abc.ABC):
     """Base of the section editors: workspace, status line, reload, debounced save, figures.
 
     Subclasses implement ``build()`` (lay out their widgets from ``self.work``) and
@@ -159,8 +145,13 @@ class Editor(abc.ABC):
                                       tooltip=self.t("ui.reload_tip"))
         self.reload_button.on_click(lambda _b: self.reload())
         self.body = W.VBox()
-        self.root = W.VBox([self.body, self.error, W.HBox([self.reload_button, self.status]),
+        self.clash_box = W.VBox()           # a real clash: both values, the member chooses
+        self.listeners: list[Callable[[GroupWork, impact.Impact], None]] = []
+        self.root = W.VBox([W.HTML(CSS), self.body, self.error, self.clash_box,
+                            W.HBox([self.reload_button, self.status]),
                             self.figures, self.charts.widget])
+        self.root.add_class("kit-editor")
+        self.status.add_class("kit-status")
         self._rebuild()
         self.show_figures(self.saved)
         self.charts.update(self.saved, self.assumptions)
@@ -199,9 +190,38 @@ class Editor(abc.ABC):
     def _rebuild(self) -> None:
         self._quiet += 1
         try:
+            self.fields = Fields(self.lang)
             self.build()
+            self._structure = self.structure(self.work)
         finally:
             self._quiet -= 1
+
+    @contextlib.contextmanager
+    def quiet(self):
+        """Widget changes made by the editor itself (not the member's edits)."""
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
+
+    # -- parsing with the field's path, so an error is shown beside its field ---------------
+    def parse_step(self, data: dict, index: int) -> Step:
+        """``Step.parse`` naming the step (「手順3」); an error carries the field's path."""
+        try:
+            return Step.parse(data, where=self.t("ui.step_n", n=index + 1))
+        except InputError as exc:
+            exc.path = ("steps", data.get("id"), *exc.field.split("."))
+            raise
+
+    def parse_work(self, data: dict) -> GroupWork:
+        """``GroupWork.parse``; an error carries the field's path (steps named by id)."""
+        try:
+            return GroupWork.parse(data)
+        except InputError as exc:
+            if not getattr(exc, "path", None):
+                exc.path = path_of(exc.field, data)
+            raise
 
     # -- subclass hooks --------------------------------------------------------------------
     @abc.abstractmethod
@@ -215,10 +235,12 @@ class Editor(abc.ABC):
     # -- the edit cycle --------------------------------------------------------------------
     def valid_edit(self) -> GroupWork | None:
         """The current edit if it is valid; else the message is shown inline and None."""
+        self.fields.clear()
         try:
             return self.collect()
         except InputError as exc:
-            self.show_error(exc.message(self.lang))
+            self.show_error(exc.message(self.lang), getattr(exc, "path", None) or
+                            path_of(exc.field, {}))
             return None
 
     def changed(self) -> None:
@@ -231,6 +253,7 @@ class Editor(abc.ABC):
         """Show ``work`` (already valid) and schedule its save."""
         self.draft = work
         self.error.value = ""
+        self.fields.clear()
         if rebuild:
             self._rebuild()
         self.show_figures(work)
@@ -242,20 +265,30 @@ class Editor(abc.ABC):
         m = impact.compute(work, self.assumptions)
         self.figures.value = key_figures_html(m, self.lang, self.KEYS) + (
             not_delivered_html(m, self.lang) if self.NOT_DELIVERED else "")
+        for listener in getattr(self, "listeners", ()):
+            listener(work, m)
         return m
 
-    def show_error(self, text: str) -> None:
-        self.error.value = message_html(text + " " + self.t("ui.not_saved"), "error")
+    def show_error(self, text: str, path: tuple | None = None) -> None:
+        """The message beside its field (marked) when there is one, else under the editor;
+        it replaces an older 「保存しました」 in the status line."""
+        text = text + " " + self.t("ui.not_saved")
+        shown = bool(path) and self.fields.mark(tuple(path), text)
+        self.error.value = "" if shown else message_html(text, "error", alert=True)
+        self.status.value = message_html(self.t("ui.error_above") if shown else "", "error")
 
     def _save(self) -> None:
         work = self.draft
         if work is None:
             return
         try:
-            self.saved = store.save_work(self.session_dir, work,
-                                         expected_revision=self.saved.revision)
+            saved = store.save_work(self.session_dir, work, expected_revision=self.saved.revision,
+                                    merge=True, base=self.saved)
         except ConflictError as exc:
             self.conflict = True
+            clashes = list(getattr(exc, "clashes", None) or [])
+            if clashes:
+                self.offer_choice(work, clashes)
             self.status.value = message_html(exc.message(self.lang) + " " +
                                              self.t("ui.conflict_hint"), "warn")
             self.reload_button.button_style = "warning"
@@ -268,57 +301,17 @@ class Editor(abc.ABC):
             self.status.value = message_html(self.t("ui.save_failed", detail=type(exc).__name__),
                                              "error")
             return
+        merged = saved.model_dump(exclude={"revision", "updated_at"}) != \
+            work.model_dump(exclude={"revision", "updated_at"})
+        self.saved = saved
         if self.draft is work:
             self.draft = None
+        if merged:                          # another member's edits came in with ours
+            self.show_in_place(saved)
         when = _dt.datetime.now().strftime("%H:%M:%S")
+        self.error.value = ""
         self.status.value = message_html(self.t("ui.saved", revision=self.saved.revision,
                                                 time=when), "ok")
-
-    # -- other members' saves (several browsers on one group, e.g. a JupyterHub room) -------
-    def start_watching(self, interval_s: float | None = None) -> bool:
-        """Look at work.json every few seconds in the kernel's event loop (no loop: no-op;
-        call :meth:`poll_workspace` yourself)."""
-        interval = WATCH_S if interval_s is None else interval_s
-        if not interval:
-            return False
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return False
-
-        def tick() -> None:
-            try:
-                self.poll_workspace()
-            except Exception:  # noqa: BLE001 - a failed look must not stop the watching
-                log.exception("workspace poll failed")
-            loop.call_later(interval, tick)
-
-        loop.call_later(interval, tick)
-        return True
-
-    def poll_workspace(self) -> bool:
-        """Show another member's save: reload when no edit of ours is pending; otherwise keep
-        the edit on screen and say that it will not overwrite theirs. True when reloaded."""
-        try:
-            stat = store.path("work", self.session_dir, self.group_id).stat()
-        except OSError:
-            return False
-        key = (stat.st_mtime_ns, stat.st_size)
-        if key == self._disk_key:
-            return False
-        self._disk_key = key
-        revision = store.disk_revision(self.session_dir, self.group_id)
-        if revision <= self.saved.revision or self.conflict:   # a conflict is already shown
-            return False
-        if self.draft is not None or self.debouncer.pending:
-            self.status.value = message_html(self.t("hub.others_saved_pending",
-                                                    revision=revision), "warn")
-            self.reload_button.button_style = "warning"
-            return False
-        self.reload()
-        self.status.value = message_html(self.t("hub.others_saved",
-                                                revision=self.saved.revision), "ok")
-        return True
 
     def flush(self) -> None:
         """Save a pending edit now (tests, the benchmark, before rendering)."""
@@ -331,6 +324,7 @@ class Editor(abc.ABC):
         self.saved = store.load_work(self.session_dir, self.group_id)
         self.draft = None
         self.conflict = False
+        self.clash_box.children = []
         self.reload_button.button_style = ""
         self.error.value = ""
         self._rebuild()

@@ -1,0 +1,151 @@
+"""The group page in a real browser (headless Debian chromium): how long a member waits.
+
+Starts ``kit app`` on a copy of the demo session (group g01) as a facilitator would, waits
+until the server is up and its pre-heated kernels have run the page, then, in a fresh
+browser context each time:
+
+* ``page_ready_s``     — open the page until stage 1's 年間件数 field can be used (target ≤ 2 s);
+* ``stage_switch_s``   — press 「次へ」 until stage 2's first field can be used (target ≤ 1 s);
+* ``handout_button_s`` — press the render button until the download link is there (≤ 1.5 s).
+
+Each is the median of ``--runs`` visits (default 3); the last line is ``page_ready_s: X``
+after the other two lines. ``--shots DIR`` keeps a 1366×768 screenshot of every stage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kit.workspace.demo import build_demo  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_ready(proc: subprocess.Popen, port: int, pool: int, timeout: float = 120) -> None:
+    """The port answers and ``pool`` kernels have run the page (their CPU has gone quiet)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.3)
+    parent = psutil.Process(proc.pid)
+    while time.monotonic() < deadline:
+        kernels = [p for p in parent.children(recursive=True)
+                   if "ipykernel" in " ".join(p.cmdline())]
+        if len(kernels) >= pool:
+            busy = sum(k.cpu_percent(interval=None) for k in kernels)
+            time.sleep(1.0)
+            busy = sum(k.cpu_percent(interval=None) for k in kernels)
+            if busy < 5:
+                return
+        else:
+            time.sleep(0.5)
+    raise TimeoutError("the pre-heated kernels did not get ready")
+
+
+def visit(browser, url: str, shots: Path | None, n: int) -> tuple[float, float, float]:
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    cases = page.get_by_label("年間件数", exact=True)
+    cases.wait_for(state="visible", timeout=60_000)
+    page.wait_for_function("el => !el.disabled", arg=cases.element_handle(), timeout=60_000)
+    ready = time.perf_counter() - start
+    if shots:
+        page.screenshot(path=str(shots / f"stage1_{n}.png"))
+    start = time.perf_counter()
+    page.get_by_role("button", name="次へ：2 見直し ›").click()
+    page.get_by_label("手順1 見直し", exact=True).first.wait_for(state="visible",
+                                                             timeout=30_000)
+    switch = time.perf_counter() - start
+    if shots:
+        page.screenshot(path=str(shots / f"stage2_{n}.png"))
+        for stage in ("3 システム選定", "4 効果", "0 基礎"):
+            page.get_by_role("button", name=stage, exact=True).click()
+            page.wait_for_timeout(1500)
+            page.screenshot(path=str(shots / f"stage{stage[0]}_{n}.png"))
+    page.get_by_role("button", name="5 振り返り", exact=True).click()
+    button = page.get_by_role("button", name="このグループの資料を作成")
+    button.wait_for(state="visible", timeout=30_000)
+    start = time.perf_counter()
+    button.click()
+    page.get_by_role("link", name="g01.html をダウンロード").wait_for(timeout=60_000)
+    handout = time.perf_counter() - start
+    if shots:
+        page.screenshot(path=str(shots / f"stage5_{n}.png"))
+    context.close()
+    return ready, switch, handout
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--pool", type=int, default=None, help="pre-heated kernels (default: kit's)")
+    ap.add_argument("--shots", default=None, help="keep 1366x768 screenshots here")
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    from kit.serve import app as kit_app
+
+    pool = kit_app.POOL_SIZE if args.pool is None else args.pool
+    shots = Path(args.shots) if args.shots else None
+    if shots:
+        shots.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        session = Path(tmp) / "session"
+        build_demo(session)
+        port, token = free_port(), secrets.token_hex(16)
+        proc = subprocess.Popen([sys.executable, "-m", "kit", "app", str(session), "g01",
+                                 "--port", str(port), "--token", token, "--pool", str(pool)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_ready(proc, port, max(pool, 1) if pool else 0)
+            url = f"http://127.0.0.1:{port}/?token={token}"
+            results = []
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                for n in range(args.runs):
+                    results.append(visit(browser, url, shots, n))
+                    if pool:                # the pool refills in the background
+                        wait_ready(proc, port, pool)
+                browser.close()
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    ready, switch, handout = (statistics.median(r[i] for r in results) for i in range(3))
+    print("runs:", ", ".join(f"{a:.2f}/{b:.2f}/{c:.2f}" for a, b, c in results))
+    print(f"stage_switch_s: {switch:.2f}")
+    print(f"handout_button_s: {handout:.2f}")
+    print(f"page_ready_s: {ready:.2f}")
+
+
+if __name__ == "__main__":
+    main()
