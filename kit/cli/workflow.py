@@ -62,7 +62,12 @@ def _print_roster(args, lang: str) -> None:
 
 
 def cmd_session_new(args) -> int:
-    from kit.workspace.session import check_new_folder, new_session, new_session_from_survey
+    from kit.workspace.session import (
+        catalogue_files,
+        check_new_folder,
+        new_session,
+        new_session_from_survey,
+    )
 
     if bool(args.groups) == bool(args.survey):
         print("error: --groups か --survey のどちらか一方を指定してください / "
@@ -75,7 +80,7 @@ def cmd_session_new(args) -> int:
             args.dir, args.survey, group_size=args.group_size, seed=args.seed, mix=args.mix,
             top_sections=args.top_sections, max_groups=args.max_groups,
             assign_file=args.assign, name=name, lang=args.lang,
-            settings_file=args.settings)
+            settings_file=args.settings, systems_file=args.systems, funding_file=args.funding)
     else:
         session = new_session(args.dir, args.groups, name=name, lang=args.lang,
                               labour_cost_yen=args.labour_cost_yen, settings_file=args.settings,
@@ -86,6 +91,11 @@ def cmd_session_new(args) -> int:
     say(i18n.t("inputs.named", lang, name=session.name))
     say(f"session: {Path(args.dir).resolve()} ({len(session.groups)} groups: "
         f"{', '.join(session.groups)})")
+    bundled = catalogue_files(args.systems, args.funding)[2]
+    if bundled:             # the general catalogues: assumptions to check, said once
+        what = i18n.t("catalogues.kind_join", lang).join(
+            i18n.t(f"catalogues.kind.{kind}", lang) for kind in bundled)
+        say(i18n.t("catalogues.bundled_used", lang, what=what))
     if args.survey:
         _print_roster(args, lang)
     return 0

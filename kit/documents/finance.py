@@ -32,7 +32,9 @@ def not_delivered_html(m: impact.Impact, lang: str) -> str:
     fmt = Figures(lang)
 
     def tag(t: str) -> str:
-        return i18n.t("fin.missing.system", lang) if t == bundle.NO_SYSTEM else esc(t)
+        if t == bundle.NO_SYSTEM:
+            return i18n.t("fin.missing.system", lang)
+        return esc(bundle.capability_label(t, lang))
 
     rows = [[esc(d["step"]), fmt.hours(d["hours"]), fmt.join(tag(t) for t in d["missing"])]
             for d in m.not_delivered]
@@ -132,7 +134,8 @@ class FinanceSections:
         out = selection.out_of_scope(self.work, self.session.systems)
         if not out:
             return ""
-        needs = self.fmt.join(esc(t) for t in sorted(bundle.needed(self.work))) or "—"
+        needs = self.fmt.join(esc(bundle.capability_label(t, self.lang))
+                              for t in sorted(bundle.needed(self.work))) or "—"
         items = "".join(f"<li>{esc(o.name)}</li>" for o in out)
         return (f'<h3>{self.t("fin.out_of_scope")}</h3><ul class="out-of-scope">{items}</ul>'
                 f'<p class="note">{self.t("fin.out_of_scope_note", needs=needs)}</p>')

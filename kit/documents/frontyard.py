@@ -11,7 +11,7 @@ import math
 
 from kit import i18n
 from kit.documents.fragments import esc, figure_html, table
-from kit.domain import frontyard, lifeevents, queue_sim
+from kit.domain import bundle, frontyard, lifeevents, queue_sim
 
 SIM_SEED = 20261126
 SIM_CUSTOMERS = 5_000       # residents simulated per scenario (days = this / a peak day's)
@@ -174,11 +174,12 @@ class FrontyardSections:
                  pair(r, "office_minutes", f.wait),
                  pair(r, "kakanai", lambda x: "—" if _nan(x) else f.percent(x))]
                 for name, r in df.iterrows()]
+        staff_form = esc(bundle.capability_label(lifeevents.STAFF_FORM_TAG, self.lang))
         headers = [self.t("fy.col.procedure"), self.t("fy.col.visits"), self.t("fy.col.forms"),
                    self.t("fy.col.office_minutes"), self.t("fy.col.kakanai")]
         return (f'<section class="life-events"><h2>{self.t("fy.life_title")}</h2>'
                 f'{table(headers, rows, "figures life-events")}'
-                f'<p class="note">{self.t("fy.life_note")}</p></section>')
+                f'<p class="note">{self.t("fy.life_note", capability=staff_form)}</p></section>')
 
 
 

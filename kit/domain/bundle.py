@@ -14,13 +14,51 @@ A change that is not delivered reverts to its As-Is step (a step the redesign ad
 out) and is listed with the hours at stake and the missing tags (:func:`not_delivered`).
 A catalogue system that enables none of the tags the group's changes need is out of scope
 (対象外, :func:`split_catalogue`) unless the group adds it by hand. See docs/formulas.md.
+
+Tags are data (the catalogue, the steps sheet, ``kit impact --json``); a reader sees their
+labels (:func:`capability_label`, catalogue ``capability.<tag>`` in kit/i18n/*/catalogues.yaml).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from kit import i18n
 from kit.domain.model import Action, GroupWork, Phase, Step, SystemOption
 
 NO_SYSTEM = "system"        # the missing "capability" of an untagged redesign change
+LABEL_KIND = "capability"   # catalogue keys capability.<tag>
+
+
+def capability_label(tag: str, lang: str | None = i18n.DEFAULT_LANG) -> str:
+    """What a reader sees for a capability tag: ``capability_label("counter_form")`` is
+    「書かない窓口（申請書の自動作成）」, in English "No-writing counter (…)". A tag the
+    catalogue does not know (one a city added to its own systems catalogue) is shown as
+    written."""
+    return i18n.label(LABEL_KIND, tag, lang)
+
+
+def known_capabilities() -> list[str]:
+    """Every tag with a label in the catalogue, in the catalogue's order."""
+    return [tag for _, tag in i18n.choices(LABEL_KIND, i18n.DEFAULT_LANG)]
+
+
+def capability_choices(lang: str | None = i18n.DEFAULT_LANG, session=None,
+                       extra: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """``[(label, tag)]`` for a check-box list of capabilities (a step's 必要な機能, a
+    system's 機能タグ), e.g. ``ipywidgets.SelectMultiple(options=capability_choices(lang))``.
+
+    Every known tag (:func:`known_capabilities`, catalogue order), then each tag of
+    ``session``'s systems catalogue (``Session.systems``, any object with ``systems`` of
+    :class:`SystemOption`) that has no label yet, then each tag of ``extra`` not listed yet
+    (pass the tags already chosen, ``step.needs_tags``, so none is lost). Unknown tags are
+    labelled with themselves. The value stored is always the tag (join with ";" for
+    ``Step.needs`` / ``SystemOption.enables``)."""
+    tags = known_capabilities()
+    for option in getattr(session, "systems", None) or []:
+        tags += [t for t in option.enables_tags if t not in tags]
+    tags += [t for t in dict.fromkeys(extra) if t and t not in tags]
+    return [(capability_label(t, lang), t) for t in tags]
 
 
 def capabilities(systems: list[SystemOption]) -> set[str]:

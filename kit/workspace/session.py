@@ -1,11 +1,15 @@
-"""Create a session folder from a groups list (and optional catalogues and steps sheets)."""
+"""Create a session folder from a groups list (and optional catalogues and steps sheets).
+
+Without a systems or funding catalogue a session takes the kit's general ones
+(``data_samples/catalogues``, :func:`bundled_catalogue`): every cost and rate in them is an
+assumption to check against a quote and the grant rules."""
 
 from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
 
-from kit import i18n
+from kit import i18n, resources
 from kit.domain.model import Assumptions, GroupWork, Session
 from kit.exceptions import InputError, StoreError
 from kit.io import store
@@ -13,6 +17,26 @@ from kit.io.catalogue import load_funding, load_systems
 from kit.io.groups import read_groups
 from kit.io.sheets import read_table
 from kit.io.steps import read_steps
+
+CATALOGUE_KINDS = ("systems", "funding")
+
+
+def bundled_catalogue(kind: str) -> Path:
+    """The general catalogue the kit ships (``kind``: "systems" or "funding"), found in the
+    repository or in an installed wheel (:mod:`kit.resources`)."""
+    if kind not in CATALOGUE_KINDS:
+        raise ValueError(kind)
+    return resources.file("samples", "catalogues", f"{kind}.csv")
+
+
+def catalogue_files(systems_file=None, funding_file=None) -> tuple[Path, Path, list[str]]:
+    """``(systems file, funding file, the kinds taken from the bundled catalogues)``: a
+    catalogue not given is the bundled one (:func:`bundled_catalogue`)."""
+    given = {"systems": systems_file, "funding": funding_file}
+    bundled = [kind for kind in CATALOGUE_KINDS if not given[kind]]
+    files = {kind: Path(given[kind]) if given[kind] else bundled_catalogue(kind)
+             for kind in CATALOGUE_KINDS}
+    return files["systems"], files["funding"], bundled
 
 
 def _pick(ids: list[str], catalogue: dict, field: str) -> list:
@@ -63,6 +87,12 @@ def build_works(groups_file: str | Path, *, systems_file=None, funding_file=None
     return works
 
 
+def _catalogues(systems_file, funding_file) -> dict:
+    """``systems`` and ``funding_sources`` of a session from the catalogue files."""
+    return {"systems": [o.model_dump() for o in load_systems(systems_file).values()],
+            "funding_sources": [f.model_dump() for f in load_funding(funding_file).values()]}
+
+
 def load_assumptions(file: str | Path | None) -> tuple[dict, Assumptions]:
     """``(session fields, assumptions)`` from a session.yaml-like file (or defaults)."""
     if not file:
@@ -96,20 +126,19 @@ def new_session(session_dir: str | Path, groups_file: str | Path, *, name: str |
                 lang: str | None = None, labour_cost_yen: float | None = None,
                 settings_file=None, systems_file=None, funding_file=None,
                 steps_dir=None, counters_file=None) -> Session:
-    """A session from a groups list (the notebooks: :mod:`kit.render.notebooks`)."""
+    """A session from a groups list (the notebooks: :mod:`kit.render.notebooks`). A
+    catalogue not given is the bundled general one (:func:`catalogue_files`)."""
     check_new_folder(session_dir)
+    systems_file, funding_file, _ = catalogue_files(systems_file, funding_file)
     fields, assumptions = load_assumptions(settings_file)
     if labour_cost_yen is not None:
         assumptions = Assumptions.parse({**assumptions.model_dump(),
                                          "labour_cost_yen_per_hour": labour_cost_yen})
     works = build_works(groups_file, systems_file=systems_file, funding_file=funding_file,
                         steps_dir=steps_dir, counters_file=counters_file)
-    systems = list(load_systems(systems_file).values()) if systems_file else []
-    funding = list(load_funding(funding_file).values()) if funding_file else []
     session = _session(session_dir, fields, name, lang,
                        assumptions=assumptions.model_dump(),
-                       systems=[o.model_dump() for o in systems],
-                       funding_sources=[f.model_dump() for f in funding],
+                       **_catalogues(systems_file, funding_file),
                        groups=[w.group_id for w in works])
     store.create_session(session_dir, session, works)
     return session
@@ -137,13 +166,17 @@ def new_session_from_survey(session_dir: str | Path, survey_file: str | Path, *,
                             group_size: int = 4, seed: int = 0, mix: str = "mixed",
                             top_sections: int = 5, max_groups: int = 12, assign_file=None,
                             name: str | None = None, lang: str | None = None,
-                            settings_file=None, plan=None) -> Session:
+                            settings_file=None, plan=None, systems_file=None,
+                            funding_file=None) -> Session:
     """Survey → groups → session, and the roster saved beside the session folder
     (:func:`kit.io.roster.roster_path`) for the facilitator to edit and feed back with
-    ``assign_file``. The notebooks: :mod:`kit.render.notebooks`."""
+    ``assign_file``. A catalogue not given is the bundled general one
+    (:func:`catalogue_files`). The notebooks: :mod:`kit.render.notebooks`."""
     from kit.io.roster import roster_path, write_roster
 
     check_new_folder(session_dir)
+    systems_file, funding_file, _ = catalogue_files(systems_file, funding_file)
+    catalogues = _catalogues(systems_file, funding_file)     # refused before anything is made
     if plan is None:
         plan = plan_from_survey(survey_file, group_size=group_size, seed=seed, mix=mix,
                                 top_sections=top_sections, max_groups=max_groups,
@@ -151,7 +184,7 @@ def new_session_from_survey(session_dir: str | Path, survey_file: str | Path, *,
     fields, assumptions = load_assumptions(settings_file)
     works = plan.works()
     session = _session(session_dir, fields, name, lang, assumptions=assumptions.model_dump(),
-                       groups=[w.group_id for w in works])
+                       **catalogues, groups=[w.group_id for w in works])
     store.create_session(session_dir, session, works)
     write_roster(plan.roster(), roster_path(session_dir), session.lang)
     return session
