@@ -105,6 +105,15 @@ def bar_html(m: impact.Impact, lang: str) -> str:
             f'aria-label="{esc(i18n.t("page.bar", lang))}">{cells}</div>')
 
 
+def _import_stage(name: str) -> None:
+    import importlib
+
+    module = {"00_bpr_basics": "basics", "01_as_is": "as_is", "02_to_be": "to_be",
+              "03_system_selection": "selection", "04_impact": "assumptions",
+              "05_review": "review"}[name]
+    importlib.import_module(f"kit.widgets.{module}")
+
+
 class GroupPage:
     """The group's workshop page: stages, progress, what to do now, key figures in view."""
 
@@ -231,8 +240,9 @@ class GroupPage:
             self.go(STAGES[i - 1])
 
     def prebuild_later(self, delay_s: float = 0.3) -> bool:
-        """Make the other stages' editors in the kernel's spare time, next stage first, so a
-        stage switch only swaps what is shown."""
+        """Import the other stages' modules (and warm the handout) in the kernel's spare
+        time, next stage first. Their widgets are made when a stage is first opened: widgets
+        made before the page is shown would all be sent to the browser with it."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -256,7 +266,7 @@ class GroupPage:
                     from kit.render.inline import warm
                     warm()                  # the handout button then takes under a second
                 else:
-                    self.editor(name)
+                    _import_stage(name)
             except Exception:  # noqa: BLE001 - the stage is made again when opened
                 log.exception("prebuild of %s failed", name)
             loop.call_later(0.05, step)

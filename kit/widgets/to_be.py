@@ -1,58 +1,166 @@
 """The To-Be editor (workshops/02_to_be.ipynb).
 
-Per As-Is step: an ECRS/digital action, minutes after, phase (quick win / redesign) and
-whether the saving needs the online channel; steps added by the redesign have a name, an
-actor and minutes of their own. Live: hours saved with quick wins first, As-Is vs To-Be
-minutes side by side and where the hours are saved.
+Per As-Is step, on one line: the change (見直し: ECRS/digital), minutes after (with an
+optional low/high range), phase (quick win / redesign), whether the saving needs the online
+channel, how the saving is realised (効果の出方; the session's default unless chosen) and the
+unit cost after (blank: unchanged). Under it, a collapsible detail: the capabilities the
+change needs from a system (check boxes with their labels, stored as ``online;rpa``) and the
+procedure (手続). Steps added by the redesign have a name, an actor and minutes of their own.
+
+Beside a change that does not count yet, the row says why in plain words (no system chosen,
+or the chosen systems lack a capability, by its label): :func:`kit.domain.bundle.not_delivered`
+via the key figures' :class:`kit.domain.impact.Impact`. Live: hours saved with quick wins
+first, As-Is vs To-Be minutes side by side and where the hours are saved.
 """
 
 from __future__ import annotations
 
 import ipywidgets as W
 
+from kit import i18n
 from kit.documents.figures import Figures
-from kit.domain import checks
-from kit.domain.model import Actor, GroupWork, Step
-from kit.widgets.common import Editor, checks_html, dropdown, esc, number_box
+from kit.domain import bundle, checks
+from kit.domain.model import Action, Actor, GroupWork, Step
+from kit.widgets.as_is import (
+    NO_WIDTH,
+    STEPS_CSS,
+    field_name,
+    header_label,
+    header_row,
+    layout,
+    number_value,
+    text_area,
+)
+from kit.widgets.common import Editor, checks_html, esc
+from kit.widgets.fields import value_text
 
-FIELDS = ("action", "minutes_after", "phase", "uptake_dependent")
+LABEL_LAYOUT = {"flex": "1 1 0%", "min_width": "12em", "width": "auto"}
+# (model field, width) of the first line, after the step's number and name
+LINE = (("action", "7em"), ("minutes_after", "4.6em"), ("minutes_after_low", "4.2em"),
+        ("minutes_after_high", "4.2em"), ("phase", "8.6em"), ("uptake_dependent", "9em"),
+        ("realised_as", "11em"), ("unit_cost_after_yen", "5.6em"))
+NUMBERS = ("minutes_after", "minutes_after_low", "minutes_after_high", "unit_cost_after_yen")
+OPTIONAL = NUMBERS      # blank = None: follows the As-Is (minutes, unit cost), no range
+DEFAULT = ""            # the 効果の出方 option "session default" (stored as None)
+FIELDS = tuple(f for f, _ in LINE) + ("needs", "procedure")
+_HEAD_KEYS = {"minutes_after_low": "steps.head.low", "minutes_after_high": "steps.head.high"}
 
 
 class ChangeRow:
     """The widgets of one step's change (and, for a new step, its name and actor)."""
 
-    def __init__(self, editor: Editor, step: Step, index: int):
-        lang = editor.lang
-        self.id, self.is_new = step.id, step.is_new
+    def __init__(self, editor: ToBeEditor, step: Step, index: int, choices):
+        lang, fields, sid = editor.lang, editor.fields, step.id
+        self.id, self.is_new = sid, step.is_new
+        self.number = W.HTML(f"{index + 1}", layout=layout(NO_WIDTH))
+        self.number.add_class("kit-step-no")
+
+        def name(f: str) -> str:
+            return field_name(editor, index, f)
+
         if step.is_new:
-            self.name = editor.watch(W.Text(value=step.name, continuous_update=False,
-                                            layout=W.Layout(width="16em")))
-            self.actor = editor.watch(dropdown("actor", step.actor, lang))
-            label = [self.name, self.actor]
+            self.name = editor.watch(text_area(editor, ("steps", sid, "name"), step.name,
+                                               name("name"), LABEL_LAYOUT))
+            self.name.placeholder = editor.t("steps.new_step")
+            self.actor = editor.watch(fields.choice(("steps", sid, "actor"), "actor",
+                                                    step.actor, name("actor"), width="7em"))
+            self.actor.layout = layout("7em")
+            self.label = None
+            head = [self.name, self.actor]
         else:
-            text = (f"<b>{index + 1}</b> {esc(step.name)} "
-                    f"<span style='color:#666'>({step.minutes:g}{editor.t('unit.minutes')})</span>")
-            label = [W.HTML(text, layout=W.Layout(width="24em"))]
-        self.action = editor.watch(dropdown("action", step.action, lang))
-        self.minutes_after = editor.watch(number_box(step.minutes_tobe))
-        self.phase = editor.watch(dropdown("phase", step.phase, lang, width="10em"))
-        self.uptake_dependent = editor.watch(W.Checkbox(
-            value=step.uptake_dependent, description=editor.t("head.uptake_dependent"),
-            indent=False, layout=W.Layout(width="10em")))
-        parts = label + [self.action, self.minutes_after, self.phase, self.uptake_dependent]
+            self.label = W.HTML(layout=W.Layout(**LABEL_LAYOUT))
+            self.label.add_class("kit-step-label")
+            head = [self.label]
+        widths = dict(LINE)
+        for f, width in LINE:
+            path, value = ("steps", sid, f), getattr(step, f)
+            if f in NUMBERS:
+                box = fields.number(path, value, name(f), width=width)
+            elif f == "uptake_dependent":
+                box = fields.flag(path, value, name(f), label=header_label(f, lang))
+            elif f == "realised_as":
+                box = fields.choice(path, f, DEFAULT if value is None else value, name(f),
+                                    options=realised_options(editor))
+                fields.kinds[path] = "text"     # None (the default) is shown as ""
+            else:
+                box = fields.choice(path, f, value, name(f))
+            box.layout = layout(widths[f])
+            setattr(self, f, editor.watch(box))
+        self.minutes_after_low.tooltip = self.minutes_after_high.tooltip = \
+            editor.t("steps.head.range_tip")
+        parts = [self.number] + head + [getattr(self, f) for f, _ in LINE]
         if step.is_new:
-            delete = W.Button(icon="trash", tooltip=editor.t("ui.delete"),
-                              layout=W.Layout(width="2.6em"))
-            delete.on_click(lambda _b, sid=step.id: editor.delete(sid))
+            delete = W.Button(icon="trash", tooltip=f"{editor.t('unit.step_n', n=index + 1)}: "
+                              f"{editor.t('ui.delete')}", layout=W.Layout(width="2.4em"))
+            delete.on_click(lambda _b, s=sid: editor.delete(s))
             parts.append(delete)
-        self.widget = W.HBox(parts)
-        self.widget.add_class("kit-change-row")
+        self.line = W.HBox(parts, layout=W.Layout(flex_flow="row wrap", width="100%"))
+        self.line.add_class("kit-change-row")
+        # the detail: capabilities needed (check boxes) and the procedure
+        self.needs = editor.watch(fields.tags(("steps", sid, "needs"), step.needs,
+                                              name("needs"), choices))
+        self.procedure = editor.watch(fields.text(("steps", sid, "procedure"), step.procedure,
+                                                  name("procedure"), width="24em",
+                                                  hidden=False))
+        detail = W.VBox([W.HTML(f"<b>{esc(editor.t('steps.detail.needs_label'))}</b>"),
+                         self.needs.widget, self.procedure])
+        self.detail = W.Accordion([detail], layout=W.Layout(margin=f"0 0 0 {NO_WIDTH}"))
+        self.detail.selected_index = None       # closed: its title shows what it holds
+        self.why = W.HTML(layout=W.Layout(margin=f"0 0 0 {NO_WIDTH}"))
+        self.why.add_class("kit-why")
+        self.message = fields.slot(("steps", sid))
+        self.widget = W.VBox([self.line, self.message, self.why, self.detail],
+                             layout=W.Layout(width="100%"))
+        self.widget.add_class("kit-change")
+
+    def show(self, editor: ToBeEditor, step: Step, why: str) -> None:
+        """What follows the workspace but is not a field: the As-Is name and minutes, the
+        detail's summary, the placeholder of minutes after, why the change does not count."""
+        lang = editor.lang
+        if self.label is not None:
+            self.label.value = (f"{esc(step.name)} <span style='color:#555'>"
+                                f"{esc(editor.t('steps.asis_minutes', minutes=value_text(step.minutes)))}"
+                                "</span>")
+        blank = 0.0 if step.action == Action.eliminate else step.minutes   # minutes_after None
+        self.minutes_after.placeholder = editor.t("steps.after_placeholder",
+                                                  minutes=value_text(blank))
+        none = editor.t("steps.detail.none")
+        needs = i18n.t("unit.list_sep", lang).join(
+            bundle.capability_label(t, lang) for t in step.needs_tags) or none
+        self.detail.set_title(0, editor.t("steps.detail.title", needs=needs,
+                                          procedure=step.procedure or none))
+        self.why.value = (f'<div class="kit-msg kit-msg-warn" role="status" '
+                          f'style="color:#8a5a00">{esc(why)}</div>') if why else ""
 
     def values(self) -> dict:
         data = {f: getattr(self, f).value for f in FIELDS}
+        for f in OPTIONAL:
+            data[f] = number_value(data[f], None)
+        data["realised_as"] = data["realised_as"] or None
+        data["needs"] = ";".join(data["needs"])
         if self.is_new:
             data.update(name=self.name.value, actor=self.actor.value, minutes=0.0)
         return data
+
+
+def realised_options(editor: Editor) -> list[tuple[str, str]]:
+    """効果の出方: the session's default first (stored as None), then each way."""
+    default = i18n.label("realised_as", editor.assumptions.realised_as, editor.lang)
+    return [(editor.t("steps.realised_default", label=default), DEFAULT)] + \
+        i18n.choices("realised_as", editor.lang)
+
+
+def why_not_counted(work: GroupWork, entry: dict | None, lang: str) -> str:
+    """Why a change does not count yet (``entry`` of :func:`bundle.not_delivered`), in plain
+    words with the capabilities' labels; '' when it counts."""
+    if not entry:
+        return ""
+    if not bundle.has_system(work) or entry["missing"] == [bundle.NO_SYSTEM]:
+        return i18n.t("steps.why.no_system", lang)
+    labels = i18n.t("unit.list_sep", lang).join(
+        i18n.t("steps.why.label", lang, label=bundle.capability_label(t, lang))
+        for t in entry["missing"] if t != bundle.NO_SYSTEM)
+    return i18n.t("steps.why.missing", lang, labels=labels)
 
 
 class ToBeEditor(Editor):
@@ -61,28 +169,40 @@ class ToBeEditor(Editor):
     NOT_DELIVERED = True
     CHARTS = ("minutes_by_step", "savings_waterfall", "flow_tobe")
 
+    def capability_choices(self, work: GroupWork) -> list[tuple[str, str]]:
+        """The labelled capabilities: the catalogue's, the session systems', the chosen."""
+        extra = [t for s in work.steps for t in s.needs_tags]
+        return bundle.capability_choices(self.lang, self.session, extra)
+
+    def structure(self, work: GroupWork):
+        """The rows, and the capability boxes (a tag someone else typed adds a box)."""
+        return (super().structure(work), tuple(t for _, t in self.capability_choices(work)),
+                self.assumptions.realised_as)
+
     def build(self) -> None:
         work = self.work
-        self.rows = [ChangeRow(self, s, i) for i, s in enumerate(work.steps)]
-        self.add_button = W.Button(description=self.t("ui.add_new_step"), icon="plus")
+        choices = self.capability_choices(work)
+        self.rows = [ChangeRow(self, s, i, choices) for i, s in enumerate(work.steps)]
+        self.add_button = W.Button(description=self.t("ui.add_new_step"), icon="plus",
+                                   layout=W.Layout(width="auto"))
         self.add_button.on_click(lambda _b: self.add_step())
         self.phases = W.HTML()
-        header = W.HBox([W.HTML(f"<b>{esc(self.t(k))}</b>", layout=W.Layout(width=w))
-                         for k, w in (("head.step", "24em"), ("head.action", "8em"),
-                                      ("head.minutes_after", "7em"), ("head.phase", "10em"))])
+        header = header_row(
+            [(self.t("ui.no"), NO_WIDTH), (header_label("name", self.lang), LABEL_LAYOUT)] +
+            [(self.t(_HEAD_KEYS[f]) if f in _HEAD_KEYS else
+              "" if f == "uptake_dependent" else header_label(f, self.lang), w)
+             for f, w in LINE], "kit-change-head")
         self.warnings = W.HTML()
-        self.body.children = [header] + [r.widget for r in self.rows] + \
-            [self.add_button, self.warnings, self.phases]
+        self.body.children = [W.HTML(STEPS_CSS), header] + [r.widget for r in self.rows] + \
+            [self.add_button, self.warnings, self.phases]      # rows filled by show_figures
 
     def collect(self) -> GroupWork:
         old = {s.id: s.model_dump() for s in self.work.steps}
         steps = []
         for i, row in enumerate(self.rows):
             data = {**old.get(row.id, {"id": row.id, "is_new": row.is_new}), **row.values()}
-            if not row.is_new and data["minutes_after"] == data.get("minutes"):
-                data["minutes_after"] = None     # unchanged: follows the As-Is minutes
-            steps.append(Step.parse(data, where=self.t("ui.step_n", n=i + 1)))
-        return GroupWork.parse({**self.saved.model_dump(),
+            steps.append(self.parse_step(data, i))
+        return self.parse_work({**self.saved.model_dump(),
                                 "steps": [s.model_dump() for s in steps]})
 
     def show_figures(self, work: GroupWork):
@@ -96,7 +216,17 @@ class ToBeEditor(Editor):
                 f"{esc(fmt.figure(key, m))}</div>"
                 for label, key in (("report.quick_wins", "quick_win_hours_saved"),
                                    ("report.redesign", "redesign_hours_saved")))
+        if hasattr(self, "rows"):
+            self._show_rows(work, m)
         return m
+
+    def _show_rows(self, work: GroupWork, m) -> None:
+        """Each row's name, detail summary and why its change does not count (if so)."""
+        missing = {d["step_id"]: d for d in m.not_delivered}
+        steps = {s.id: s for s in work.steps}
+        for row in self.rows:
+            if row.id in steps:
+                row.show(self, steps[row.id], why_not_counted(work, missing.get(row.id), self.lang))
 
     def add_step(self) -> None:
         base = self.valid_edit()
@@ -112,3 +242,4 @@ class ToBeEditor(Editor):
             return
         steps = [s for s in base.steps if s.id != step_id]
         self.apply(base.model_copy(update={"steps": steps}), rebuild=True)
+
