@@ -26,6 +26,8 @@ def cmd_steps_import(args) -> int:
         found = read_steps_report(args.file, sheet=args.sheet)
         steps, messages = found.steps, found.messages(lang)
     saved = store.save_work(args.dir, work.model_copy(update={"steps": steps}))
+    # the version the import replaced stays restorable however many saves follow
+    store.pin(args.dir, args.group, work.revision, reason=f"before import: {args.file}")
     say(i18n.t("inputs.imported", lang, group=args.group, count=len(steps),
                revision=saved.revision))
     for line in messages:
@@ -69,7 +71,8 @@ def cmd_impact(args) -> int:
 
 def cmd_history(args) -> int:
     for row in store.history(args.dir, args.group):
-        say(f"{row['revision']:>5}  {row['updated_at']}  steps={row['steps']}")
+        pinned = f"  pinned: {row.get('reason') or '-'}" if row.get("pinned") else ""
+        say(f"{row['revision']:>5}  {row['updated_at']}  steps={row['steps']}{pinned}")
     return 0
 
 
