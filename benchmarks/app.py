@@ -25,8 +25,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import psutil
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -41,30 +39,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def wait_ready(proc: subprocess.Popen, port: int, pool: int, timeout: float = 120) -> None:
-    """The port answers and ``pool`` kernels have run the page (their CPU has gone quiet)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            time.sleep(0.3)
-    parent = psutil.Process(proc.pid)
-    while time.monotonic() < deadline:
-        kernels = [p for p in parent.children(recursive=True)
-                   if "ipykernel" in " ".join(p.cmdline())]
-        if len(kernels) >= pool:
-            busy = sum(k.cpu_percent(interval=None) for k in kernels)
-            time.sleep(1.0)
-            busy = sum(k.cpu_percent(interval=None) for k in kernels)
-            if busy < 5:
-                return
-        else:
-            time.sleep(0.5)
-    raise TimeoutError("the pre-heated kernels did not get ready")
 
 
 def visit(browser, url: str, shots: Path | None, n: int) -> tuple[float, float, float]:
@@ -124,7 +98,7 @@ def main() -> None:
                                  "--port", str(port), "--token", token, "--pool", str(pool)],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            wait_ready(proc, port, max(pool, 1) if pool else 0)
+            kit_app.wait_ready(proc.pid, port, pool)
             url = f"http://127.0.0.1:{port}/?token={token}"
             results = []
             with sync_playwright() as pw:
@@ -132,7 +106,7 @@ def main() -> None:
                 for n in range(args.runs):
                     results.append(visit(browser, url, shots, n))
                     if pool:                # the pool refills in the background
-                        wait_ready(proc, port, pool)
+                        kit_app.wait_ready(proc.pid, port, pool)
                 browser.close()
         finally:
             proc.terminate()

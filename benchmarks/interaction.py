@@ -45,12 +45,12 @@ def main() -> None:
     times, with_save = [], []
     for i in range(EDITS):
         start = time.perf_counter()
-        row.minutes.value = 11 + (i % 5)       # a widget value change, as from the browser
+        row.minutes.value = str(11 + (i % 5))  # a widget value change, as from the browser
         shown = time.perf_counter()            # key figures and charts updated
         editor.flush()                         # the autosave pause ends: saved on disk
         times.append((shown - start) * 1000)
         with_save.append((time.perf_counter() - start) * 1000)
-    assert store.load_work(session, "g01").steps[1].minutes == row.minutes.value
+    assert store.load_work(session, "g01").steps[1].minutes == float(row.minutes.value)
     charts = editor.charts.charts
     print(f"steps: {N_STEPS}, edits: {EDITS}", file=sys.stderr)
     print("redraws: " + ", ".join(f"{n} fast={c.fast_redraws} full={c.full_redraws}"

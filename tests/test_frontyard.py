@@ -190,14 +190,15 @@ def test_impact_editor_shows_and_saves_the_counter_queue(demo_copy):
     before = panel.figures.value
     assert "kit-fy-peak_mean_wait_minutes-asis" in before
     assert panel.heatmap.value.count('<table class="heat"') == 2     # as in the handout
-    panel.counters_after.value = 5                  # two more counters after the change
+    panel.counters_after.value = "5"                # two more counters after the change
     saved = store.load_work(demo_copy, "g02").counter
     assert (saved.counters, saved.counters_after) == (3, 5)
     views = frontyard.counter_queue(store.load_work(demo_copy, "g02"), ed.assumptions)
+    panel = ed.counter_panel                        # (re-read: a structural edit rebuilds it)
     assert views["tobe"].counters == 5 and panel.figures.value != before
-    panel.counters.value = 0                        # refused, nothing saved
-    assert "窓口数" in ed.error.value
+    panel.counters.value = "0"                      # refused, nothing saved
+    assert "窓口数" in ed.fields.slots[("counter",)].value      # beside the counter fields
     assert store.load_work(demo_copy, "g02").counter.counters == 3
-    panel.counters.value = 3
+    panel.counters.value = "3"
     panel.enabled.value = False                     # the group drops its counter profile
     assert store.load_work(demo_copy, "g02").counter is None and panel.figures.value == ""

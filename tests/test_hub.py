@@ -1,10 +1,10 @@
 """A workshop room on JupyterHub (`kit hub start`), driven from two real browsers.
 
-Two members of group g01 log in with the shared password in two browser contexts, each runs
-the group's 01_as_is notebook in its own kernel and edits a different step: both edits are
+Two members of group g01 log in with the shared password in two browser contexts, each lands
+on the group page (Voilà) in its own kernel and edits a different step: both edits are
 on disk and each member's page picks up the other's save. Then both edit the same step at the
-same moment: one save wins, the other is refused with a message and stays on screen (never
-silently lost). A wrong password and a name outside the roster are refused.
+same moment: one save wins, the other member sees both values and chooses (never silently
+lost). A wrong password and a name outside the roster are refused.
 """
 
 from __future__ import annotations
@@ -79,16 +79,20 @@ def test_editor_picks_up_another_members_save(session):
     a = AsIsEditor(session, "g03", "ja", debounce_s=None)
     b = AsIsEditor(session, "g03", "ja", debounce_s=60)
     assert not b.poll_workspace()                       # nothing new on disk
-    a.rows[0].minutes.value = a.rows[0].minutes.value + 5
-    assert b.poll_workspace()                           # reloaded: shows a's save
-    assert b.rows[0].minutes.value == a.rows[0].minutes.value
+    m0 = float(a.rows[0].minutes.value)
+    a.rows[0].minutes.value = f"{m0 + 5:g}"
+    assert b.poll_workspace()                           # followed in place: shows a's save
+    assert float(b.rows[0].minutes.value) == m0 + 5
     assert b.saved.revision == a.saved.revision
-    b.rows[1].minutes.value = b.rows[1].minutes.value + 1   # b's edit waits (debounce)
-    a.rows[0].minutes.value = a.rows[0].minutes.value + 1   # a saves again meanwhile
-    assert not b.poll_workspace()                       # b's pending edit is kept on screen
-    assert "kit-msg-warn" in b.status.value
-    b.flush()                                           # b's save is refused, not merged in
-    assert b.conflict and store.load_work(session, "g03").revision == a.saved.revision
+    m1 = float(b.rows[1].minutes.value)
+    b.rows[1].minutes.value = f"{m1 + 1:g}"             # b's edit waits (debounce)
+    a.rows[0].minutes.value = f"{m0 + 6:g}"             # a saves again meanwhile
+    assert b.poll_workspace()                           # a's save shown, b's edit kept
+    assert float(b.rows[0].minutes.value) == m0 + 6 and float(b.rows[1].minutes.value) == m1 + 1
+    b.flush()                                           # b's save merges with a's
+    saved = store.load_work(session, "g03")
+    assert not b.conflict and saved.revision == a.saved.revision + 1
+    assert (saved.steps[0].minutes, saved.steps[1].minutes) == (m0 + 6, m1 + 1)
 
 
 # --- the real hub in a real browser ----------------------------------------------------
@@ -131,22 +135,21 @@ def _login(browser, url: str, user: str, password: str):
 
 
 def _open_notebook(page, url: str, user: str) -> None:
-    page.goto(f"{url}/user/{user}/lab/tree/notebooks/01_as_is.ipynb", timeout=90_000)
-    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=90_000)
-    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
-    page.locator(".kit-step-row").first.wait_for(timeout=90_000)
+    """A member lands on the group page (Voilà): no JupyterLab, nothing to run."""
+    page.goto(f"{url}/user/{user}/", timeout=120_000)
+    page.get_by_label("年間件数", exact=True).wait_for(timeout=120_000)
+    assert "/voila/render/notebooks/group_page.ipynb" in page.url
+    assert page.locator(".jp-NotebookPanel").count() == 0          # no JupyterLab, no code
 
 
 def _minutes_box(page, row: int):
-    return page.locator(".kit-step-row").nth(row).locator("input[type=number]").first
+    return page.get_by_label(f"手順{row + 1} 所要時間(分)", exact=True)
 
 
 def _type(page, row: int, value: float) -> None:
     box = _minutes_box(page, row)
     box.fill(f"{value:g}")
-    box.press("Enter")
+    box.press("Tab")
 
 
 def _wait(predicate, timeout: float = 30) -> None:
@@ -202,7 +205,7 @@ def test_two_members_edit_one_group(room, browser):
     both = store.load_work(session, "g01")
     assert (both.steps[i].minutes, both.steps[j].minutes) == (new_i, new_j)
     assert both.revision == work.revision + 2
-    # the same step at the same moment: one save wins, the other is refused and told so
+    # the same step at the same moment: one save wins, the other is asked to choose
     va, vb = work.steps[k].minutes + 11, work.steps[k].minutes + 22
     _type(a, k, va)
     _type(b, k, vb)
@@ -212,14 +215,12 @@ def test_two_members_edit_one_group(room, browser):
     assert final.revision == both.revision + 1         # exactly one save, no overwrite
     winner, loser, lost = (a, b, vb) if final.steps[k].minutes == va else (b, a, va)
     assert final.steps[k].minutes in (va, vb)
-    hint = i18n.t("ui.conflict_hint", "ja")
-    loser.locator(".kit-msg-warn", has_text=hint).wait_for(timeout=15_000)
+    mine = loser.get_by_role("button", name=i18n.t("ui.clash_mine", "ja"))
+    mine.wait_for(timeout=15_000)
     assert float(_minutes_box(loser, k).input_value()) == lost    # still on screen
-    loser.get_by_role("button", name=i18n.t("ui.reload", "ja")).first.click()
-    _shows(loser, k, final.steps[k].minutes)
+    mine.click()
+    _wait(lambda: store.load_work(session, "g01").steps[k].minutes == lost)
+    final = store.load_work(session, "g01")
     assert (final.steps[i].minutes, final.steps[j].minutes) == (new_i, new_j)
-    settings = a.request.get(f"{url}/user/g01-a/lab/api/settings/"
-                             "@jupyterlab/docmanager-extension:plugin").json()
-    assert settings["settings"]["autosave"] is False    # nobody overwrites the shared .ipynb
     for page in (winner, loser):
         page.context.close()

@@ -108,7 +108,7 @@ def test_values_load_the_kit_config_in_kubernetes_mode(session, tmp_path, values
 
     spawner, pod = asyncio.run(spawn())
     assert spawner.notebook_dir == "/srv/session/groups/g02"          # the group's folder
-    assert spawner.default_url == "/lab/tree/notebooks/01_as_is.ipynb"
+    assert spawner.default_url == "/voila/render/notebooks/group_page.ipynb"   # the page
     (volume,) = [v for v in pod["spec"]["volumes"] if v["name"] == "kit-session"]
     assert volume["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
     (box,) = pod["spec"]["containers"]
@@ -120,6 +120,8 @@ def test_values_load_the_kit_config_in_kubernetes_mode(session, tmp_path, values
     assert env["KIT_HUB_GROUP"] == "g02" and env["KIT_HUB_USER"] == "g02-b"
     assert pod["spec"]["securityContext"]["fsGroup"] == 100
     assert "--KernelManager.transport=ipc" in box["args"]
+    assert "--ServerApp.terminals_enabled=False" in box["args"]             # no terminal
+    assert "--VoilaConfiguration.strip_sources=True" in box["args"]          # no code
 
 
 def test_dockerfile_installs_the_package_and_runs_singleuser():

@@ -236,5 +236,5 @@ def test_editors_show_contradictions_and_to_dos(room):
     ed = ToBeEditor(s, "g01", "ja", debounce_s=None)
     row = next(r for r in ed.rows if not r.is_new)
     row.action.value = "eliminate"
-    row.minutes_after.value = 2.0
+    row.minutes_after.value = "2"
     assert "「排除」なのに、見直し後(分)が2分です" in ed.warnings.value

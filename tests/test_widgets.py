@@ -51,7 +51,7 @@ def test_as_is_minutes_edit_updates_figures_then_saves(session):
     ed = AsIsEditor(session, "g01", "ja", debounce_s=60)
     assert figure(ed, "hours_asis") == "400.0時間／年"
     rev = on_disk(session)["revision"]
-    ed.rows[1].minutes.value = 30            # 1200 × (10 + 0.5 × 30) / 60 = 500 h
+    ed.rows[1].minutes.value = "30"          # 1200 × (10 + 0.5 × 30) / 60 = 500 h
     assert figure(ed, "hours_asis") == "500.0時間／年"
     assert ed.debouncer.pending and on_disk(session)["revision"] == rev   # not yet saved
     ed.flush()
@@ -59,19 +59,20 @@ def test_as_is_minutes_edit_updates_figures_then_saves(session):
     assert data["revision"] == rev + 1 and data["steps"][1]["minutes"] == 30
     assert "保存しました" in ed.status.value
     again = AsIsEditor(session, "g01", "ja")              # reopening shows what was saved
-    assert again.rows[1].minutes.value == 30 and figure(again, "hours_asis") == "500.0時間／年"
+    assert again.rows[1].minutes.value == "30" and figure(again, "hours_asis") == "500.0時間／年"
 
 
 def test_as_is_bad_value_shows_message_and_keeps_saved_state(session):
     ed = AsIsEditor(session, "g01", "en", debounce_s=None)
-    ed.rows[1].minutes.value = -5
-    assert "step 2" in ed.error.value and "minutes" in ed.error.value and "-5" in ed.error.value
+    ed.rows[1].minutes.value = "-5"             # the message is beside the field (its row)
+    shown = ed.rows[1].message.value
+    assert "step 2" in shown and "minutes" in shown and "-5" in shown
     assert on_disk(session)["steps"][1]["minutes"] == 20
     ed.rows[1].name.value = ""
-    ed.rows[1].minutes.value = 25
-    assert "required" in ed.error.value
+    ed.rows[1].minutes.value = "25"
+    assert "required" in ed.rows[1].message.value
     ed.rows[1].name.value = "入力（修正）"
-    assert ed.error.value == ""
+    assert ed.rows[1].message.value == "" and ed.error.value == ""
     assert on_disk(session)["steps"][1] | {} and on_disk(session)["steps"][1]["minutes"] == 25
 
 
@@ -104,21 +105,27 @@ def test_conflict_is_reported_not_overwritten_and_reload_shows_disk(session):
     other = store.load_work(session, "g01")                     # another member's kernel
     steps = [s.model_copy(update={"minutes": 15}) if s.id == "a" else s for s in other.steps]
     store.save_work(session, other.model_copy(update={"steps": steps}))
-    ed.rows[1].minutes.value = 40
-    assert ed.conflict and "他のメンバー" in ed.status.value
-    assert on_disk(session)["steps"][0]["minutes"] == 15
-    assert on_disk(session)["steps"][1]["minutes"] == 20
+    ed.rows[1].minutes.value = "40"             # another field: merged with theirs
+    assert not ed.conflict
+    assert [s["minutes"] for s in on_disk(session)["steps"][:2]] == [15, 40]
+    assert ed.rows[0].minutes.value == "15"     # their value shown in place
+    other = store.load_work(session, "g01")     # the same field: a real clash
+    steps = [s.model_copy(update={"minutes": 50}) if s.id == "b" else s for s in other.steps]
+    store.save_work(session, other.model_copy(update={"steps": steps}))
+    ed.rows[1].minutes.value = "45"
+    assert ed.conflict and "他のメンバー" in ed.status.value and ed.clash_box.children
+    assert on_disk(session)["steps"][1]["minutes"] == 50         # never overwritten
     ed.reload_button.click()
-    assert ed.rows[0].minutes.value == 15 and not ed.conflict
-    ed.rows[1].minutes.value = 40
-    assert on_disk(session)["steps"][1]["minutes"] == 40
+    assert ed.rows[1].minutes.value == "50" and not ed.conflict
+    ed.rows[1].minutes.value = "45"
+    assert on_disk(session)["steps"][1]["minutes"] == 45
 
 
 def test_to_be_changes_and_phases(session):
     ed = ToBeEditor(session, "g01", "ja", debounce_s=None)
     row = ed.rows[1]
     row.action.value = "automate"
-    row.minutes_after.value = 5
+    row.minutes_after.value = "5"
     row.phase.value = "redesign"
     row.uptake_dependent.value = True
     # B: As-Is 1200 × 0.5 × 20 / 60 = 200 h; To-Be full 50 h; at uptake 0.4:
@@ -131,22 +138,22 @@ def test_to_be_changes_and_phases(session):
     assert steps[0]["minutes_after"] is None                        # untouched: follows As-Is
     ed.add_button.click()
     assert on_disk(session)["steps"][-1]["is_new"] is True
-    ed.rows[-1].minutes_after.value = 6        # new back-office step: +1200 × 6 / 60 = 120 h
+    ed.rows[-1].minutes_after.value = "6"      # new back-office step: +1200 × 6 / 60 = 120 h
     assert figure(ed, "hours_tobe") == "460.0時間／年"
 
 
 def test_impact_costs_funding_and_ramp(session):
     ed = ImpactEditor(session, "g01", "ja", debounce_s=None)
-    ed.initial.value = 2_000_000
+    ed.initial.value = "2,000,000"                          # numbers are typed as text
     ed.add_funding()
-    ed.funding_rows[0].rate.value = 0.5
+    ed.funding_rows[0].rate.value = "50%"
     ed.funding_rows[0].cap_yen.value = "500,000"
     assert figure(ed, "subsidy") == "500,000円"             # min(0.5 × 2,000,000, 500,000)
     assert figure(ed, "general_fund") == "1,500,000円（5年）"     # the handout's unit: over the 5-year horizon
-    ed.ramp.value = "30%, 60%"
+    ed.ramp.widget.value = "30%, 60%"
     assert on_disk(session)["uptake_by_year"] == [0.3, 0.6]
-    ed.ramp.value = "30%, abc"
-    assert "年度別オンライン利用率" in ed.error.value
+    ed.ramp.widget.value = "30%, abc"
+    assert "年度別オンライン利用率" in ed.fields.slots[("uptake_by_year",)].value   # under it
     assert on_disk(session)["uptake_by_year"] == [0.3, 0.6]
     assert on_disk(session)["funding"][0]["cap_yen"] == 500000
     assert "3,000円" in ed.body.children[0].value           # session-wide, read-only
@@ -174,20 +181,22 @@ def test_selection_weights_scores_and_choice(session):
     ed.scores[(ids[0], "integration")].value = 1
     assert on_disk(session)["scores"][ids[1]]["integration"] == 5
     first = ed.ranking.value.split("<tr>")[2]              # the top row: score (5-1)/4 = 1
-    assert ed.catalogue[1].name in first and "1.000" in first
-    ed.selected.value = (ids[0], ids[1])                   # a bundle: costs add up
+    assert ed.catalogue[1].name in first and "<td>100</td>" in first   # as the handout: 100点
+    for sid in ids:                                        # a bundle (check boxes): costs add up
+        ed.selected.boxes[sid].value = sid in ids[:2]
     saved = on_disk(session)
     assert [o["system_id"] for o in saved["systems"]] == [ids[0], ids[1]]
     assert saved["costs"]["initial_cost_yen"] == (ed.catalogue[0].initial_cost_yen
                                                   + ed.catalogue[1].initial_cost_yen)
     ed.weights["integration"].value = 0.0                   # every weight 0: refused
-    assert ed.error.value and on_disk(session)["weights"]["integration"] == 1.0
+    assert "重み" in ed.fields.slots[("weights",)].value   # under the sliders
+    assert on_disk(session)["weights"]["integration"] == 1.0
 
 
 def test_live_chart_fast_update_matches_full_redraw(session):
     ed = AsIsEditor(session, "g01", "ja", debounce_s=None)
-    ed.rows[0].minutes.value = 12
-    ed.rows[1].minutes.value = 18
+    ed.rows[0].minutes.value = "12"
+    ed.rows[1].minutes.value = "18"
     chart = ed.charts["minutes_by_step"]
     assert chart.fast_redraws == 2 and chart.full_redraws == 1
     fast = np.asarray(Image.open(io.BytesIO(chart.image.value))).astype(int)
@@ -243,7 +252,9 @@ def test_impact_ranges_saved_and_checked(session):
     assert on_disk(session)["ranges"]["annual_cases_low"] == 1000
     assert on_disk(session)["ranges"]["annual_cases_high"] == 1500
     rows["annual_cases"].low.value = str(cases + 1)          # above the likely value
-    assert "年間件数" in ed.error.value and "低 ≦ 見込み ≦ 高" in ed.error.value
+    message = ed.fields.slots[("ranges", "annual_cases_low")].value     # under its row
+    assert "年間件数" in message and "低 ≦ 見込み ≦ 高" in message
+    assert "kit-invalid" in ed.fields.widgets[("ranges", "annual_cases_low")]._dom_classes
     assert on_disk(session)["ranges"]["annual_cases_low"] == 1000   # last valid state kept
     rows["annual_cases"].low.value = ""                      # blank: no lower bound
     assert on_disk(session)["ranges"]["annual_cases_low"] is None

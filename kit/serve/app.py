@@ -51,6 +51,39 @@ def voila_command(notebook: Path, port: int = 8866, token: str = "",
     return command
 
 
+def wait_ready(pid: int, port: int, pool: int, timeout: float = 180) -> float:
+    """Wait until the server answers on ``port`` and ``pool`` pre-heated kernels have run the
+    page (their CPU gone quiet); return the seconds waited. For tests and benchmarks."""
+    import socket
+    import time
+
+    import psutil
+
+    start = time.monotonic()
+    deadline = start + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"nothing answers on port {port}") from None
+            time.sleep(0.3)
+    parent = psutil.Process(pid)
+    while time.monotonic() < deadline:
+        kernels = [p for p in parent.children(recursive=True)
+                   if "ipykernel" in " ".join(p.cmdline())]
+        if len(kernels) >= pool:
+            for k in kernels:
+                k.cpu_percent(interval=None)
+            time.sleep(1.0)
+            if sum(k.cpu_percent(interval=None) for k in kernels) < 5:
+                return time.monotonic() - start
+        else:
+            time.sleep(0.5)
+    raise TimeoutError("the pre-heated kernels did not get ready")
+
+
 def serve(command: list[str], on_stop=None) -> int:
     """Run the server in the foreground until Ctrl+C or SIGTERM, then stop it and its kernels."""
     return process.run_foreground(command, env=voila_env(), on_stop=on_stop)

@@ -42,12 +42,20 @@ ROSTER = json.loads(Path(os.environ.get("KIT_HUB_ROSTER") or STATE / "roster.jso
 SESSION = Path(ROSTER["session"])
 MEMBERS = ROSTER["members"]              # user name -> group id
 ADMIN = ROSTER["admin"]
+# the Voilà template without CDN stylesheets (kit/serve/voila_share), for the members' page
+VOILA_SHARE = str(Path(__file__).resolve().parent / "voila_share")
 RUNTIME = Path(os.environ.get("KIT_HUB_RUNTIME") or STATE / "rt")
 BIN = Path(sys.executable).parent
 IP = os.environ.get("KIT_HUB_IP", "127.0.0.1")
 PORT = int(os.environ.get("KIT_HUB_PORT", "8000"))
 LOCAL = "127.0.0.1"
 SERVER_ARGS = ["--KernelManager.transport=ipc", "--ServerApp.shutdown_no_activity_timeout=0"]
+PAGE = "group_page.ipynb"                # the group's workshop page (kit.widgets.page)
+# members: the page through Voilà's server extension, our offline template, no code shown,
+# no tracebacks, no terminals
+MEMBER_ARGS = ["--ServerApp.terminals_enabled=False", "--VoilaConfiguration.template=bpr_app",
+               "--VoilaConfiguration.strip_sources=True",
+               "--VoilaConfiguration.show_tracebacks=False"]
 
 # -- login: roster members with the shared password; the facilitator is the admin -----------
 c.JupyterHub.authenticator_class = "shared-password"
@@ -79,9 +87,17 @@ def _start_page(spawner, name: str) -> Path:
             spawner.default_url = "/lab/tree/00_overview.ipynb"
         return SESSION
     folder = SESSION / "groups" / MEMBERS[name]
-    if KUBERNETES or (folder / "notebooks" / "01_as_is.ipynb").is_file():
-        spawner.default_url = "/lab/tree/notebooks/01_as_is.ipynb"
+    if KUBERNETES or (folder / "notebooks" / PAGE).is_file():
+        spawner.default_url = f"/voila/render/notebooks/{PAGE}"
     return folder
+
+
+def _member_args(spawner, name: str) -> None:
+    """A member gets the group page (Voilà: no code, no menus) and no terminal; the
+    facilitator keeps JupyterLab."""
+    if name != ADMIN:
+        spawner.args = list(SERVER_ARGS) + MEMBER_ARGS + (
+            ["--ServerApp.allow_root=True"] if not KUBERNETES and os.geteuid() == 0 else [])
 
 
 def _write_settings(home: Path) -> None:
@@ -105,8 +121,10 @@ def _local_pre_spawn(spawner):
     runtime = RUNTIME / name
     runtime.mkdir(parents=True, exist_ok=True)
     _environment(spawner, name)
+    _member_args(spawner, name)
     spawner.environment.update({"JUPYTER_RUNTIME_DIR": str(runtime),
-                                "MPLCONFIGDIR": str(home / ".mpl")})
+                                "MPLCONFIGDIR": str(home / ".mpl"),
+                                "JUPYTER_PATH": VOILA_SHARE})
 
 
 def local_hub() -> None:
@@ -163,6 +181,7 @@ def _pod_pre_spawn(spawner):
     spawner.notebook_dir = str(folder)
     spawner.working_dir = str(folder)
     _environment(spawner, name)
+    _member_args(spawner, name)
 
 
 def kubernetes_hub() -> None:

@@ -18,6 +18,7 @@ from kit.documents.frontyard import wait_table_html
 from kit.domain import frontyard
 from kit.domain.counter import CounterProfile
 from kit.domain.model import GroupWork, to_number
+from kit.widgets.fields import Fields
 
 ROWS = ("mean_wait_minutes", "time_in_office_minutes", "share_within_target",
         "peak_mean_wait_minutes", "counters_needed")
@@ -31,34 +32,72 @@ def _weights(text: str) -> list:
     return [to_number(p) for p in text.replace("、", ",").split(",") if p.strip()]
 
 
+class ListField:
+    """Numbers typed in one text box (「30%, 60%」): ``value`` is the list the model reads, so
+    :class:`kit.widgets.fields.Fields` can register it (kind ``"list"``) and follow another
+    member's save; the text box itself is ``widget``."""
+
+    def __init__(self, values: list, name: str, show, read, width: str = "32em",
+                 placeholder: str = ""):
+        self.show, self.read = show, read
+        self.widget = W.Text(value=show(values), description=name, placeholder=placeholder,
+                             continuous_update=False, style={"description_width": "initial"},
+                             layout=W.Layout(width=width))
+
+    @property
+    def value(self) -> list:
+        return self.read(self.widget.value)
+
+    @value.setter
+    def value(self, values) -> None:
+        self.widget.value = self.show(list(values or []))
+
+    def observe(self, fn, names="value") -> None:
+        self.widget.observe(fn, names=names)
+
+    def add_class(self, name: str) -> None:
+        self.widget.add_class(name)
+
+    def remove_class(self, name: str) -> None:
+        self.widget.remove_class(name)
+
+
 class CounterPanel:
-    """Counter-profile fields and the queue figures, inside an :class:`Editor`."""
+    """Counter-profile fields and the queue figures, inside an :class:`Editor`; the fields
+    are registered in ``editor.fields`` under ``("counter", …)`` while a profile is on."""
 
     def __init__(self, editor):
         self.editor, t = editor, editor.t
         profile = editor.work.counter
         base = profile or CounterProfile()
-        wide = {"description_width": "initial"}
+        fields = editor.fields if profile is not None else Fields(editor.lang)
         self.enabled = editor.watch(W.Checkbox(value=profile is not None,
-                                               description=t("fy.ui.enabled"), indent=False))
-        self.counters = editor.watch(W.IntText(value=base.counters, style=wide,
-                                               description=t("field.counters")))
-        self.counters_after = editor.watch(W.IntText(value=base.counters_tobe, style=wide,
-                                                     description=t("field.counters_after")))
-        self.target_minutes = editor.watch(W.FloatText(value=base.target_minutes, style=wide,
-                                                       description=t("field.target_minutes")))
-        self.target_share = editor.watch(W.FloatText(value=base.target_share, style=wide,
-                                                     description=t("field.target_share")))
-        self.months = editor.watch(W.Text(value=_weights_text(base.month_weights), style=wide,
-                                          description=t("field.month_weights"),
-                                          continuous_update=False,
-                                          layout=W.Layout(width="40em")))
+                                               description=t("fy.ui.enabled"), indent=False,
+                                               layout=W.Layout(width="auto")))
+
+        def number(name, value, width="16em", placeholder=""):
+            box = fields.number(("counter", name), value, t(f"field.{name}"), width=width,
+                                hidden=False, placeholder=placeholder)
+            return editor.watch(box)
+
+        self.counters = number("counters", base.counters)
+        # blank: as many counters as now (the placeholder shows how many)
+        self.counters_after = number("counters_after", base.counters_after,
+                                     placeholder=str(base.counters))
+        self.target_minutes = number("target_minutes", base.target_minutes)
+        self.target_share = number("target_share", f"{base.target_share * 100:g}%")
+        self.months = ListField(base.month_weights, t("field.month_weights"), _weights_text,
+                                _weights, width="40em")
+        fields._register(("counter", "month_weights"), self.months, "list",
+                         t("field.month_weights"), hidden=False)
+        editor.watch(self.months)
         self.figures = W.HTML()
         self.heatmap = W.HTML()
         self._heat_key = None
         self.widget = W.VBox([W.HTML(f"<h3>{esc(t('fy.queue_title'))}</h3>"), self.enabled,
                               W.HBox([self.counters, self.counters_after]),
-                              W.HBox([self.target_minutes, self.target_share]), self.months,
+                              W.HBox([self.target_minutes, self.target_share]),
+                              self.months.widget, fields.slot(("counter",)),
                               self.figures, self.heatmap])
 
     def values(self) -> dict | None:
@@ -67,10 +106,10 @@ class CounterPanel:
             return None
         old = self.editor.saved.counter or CounterProfile()
         return {**old.model_dump(), "counters": self.counters.value,
-                "counters_after": self.counters_after.value,
+                "counters_after": self.counters_after.value.strip() or None,
                 "target_minutes": self.target_minutes.value,
                 "target_share": self.target_share.value,
-                "month_weights": _weights(self.months.value)}
+                "month_weights": self.months.value}
 
     def update(self, work: GroupWork, assumptions) -> None:
         views = frontyard.counter_queue(work, assumptions)

@@ -26,9 +26,9 @@ from kit.widgets.fields import get_path, set_path, value_text
 log = logging.getLogger(__name__)
 # Seconds between looks at work.json for another member's save (JupyterHub room); 0 = off.
 try:
-    WATCH_S = max(0.0, float(os.environ.get("KIT_WATCH_S") or 3))
+    WATCH_S = max(0.0, float(os.environ.get("KIT_WATCH_S") or 1))
 except ValueError:
-    WATCH_S = 3.0
+    WATCH_S = 1.0
 
 def message_html(text: str, kind: str, alert: bool = False) -> str:
     """A status or error line; ``alert`` has screen readers announce it."""

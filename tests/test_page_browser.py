@@ -1,0 +1,154 @@
+"""Four members of one group on the group page at once, in four browsers (headless chromium).
+
+`kit app SESSION g01` serves the page; four browser contexts (four members, 1366×768) open
+it, and within about a second each changes the minutes of a *different* step and leaves the
+field. All four edits must be in work.json, and every screen must show all four, within
+3 seconds. Fields are found by their accessible names (「手順3 所要時間(分)」), as a screen
+reader reads them.
+"""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kit.domain.model import STAFF_ACTORS
+from kit.io import store
+from kit.serve import app
+from kit.workspace.demo import build_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+MEMBERS = 4
+POOL = 2            # kit app's default: the third and fourth member get a kernel started for them
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    root = tmp_path_factory.mktemp("page")
+    session = root / "session"
+    build_demo(session)
+    port, token = _free_port(), secrets.token_hex(16)
+    proc = subprocess.Popen([sys.executable, "-m", "kit", "app", str(session), "g01",
+                             "--port", str(port), "--token", token, "--pool", str(POOL)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        app.wait_ready(proc.pid, port, POOL)
+        yield session, f"http://127.0.0.1:{port}/?token={token}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _open(browser, url: str):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.goto(url, timeout=120_000)
+    page.get_by_label("年間件数", exact=True).wait_for(timeout=120_000)
+    return page
+
+
+def _minutes(page, n: int):
+    return page.get_by_label(f"手順{n} 所要時間(分)", exact=True)
+
+
+def _wait(predicate, timeout: float) -> float:
+    start = time.monotonic()
+    while not predicate():
+        assert time.monotonic() - start < timeout, "timed out"
+        time.sleep(0.1)
+    return time.monotonic() - start
+
+
+def test_four_members_edit_four_steps_at_once(served, browser):
+    session, url = served
+    pages = [_open(browser, url) for _ in range(MEMBERS)]
+    work = store.load_work(session, "g01")
+    staff = [i for i, s in enumerate(work.steps) if s.actor in STAFF_ACTORS][:MEMBERS]
+    new = {i: work.steps[i].minutes + 10 + k for k, i in enumerate(staff)}
+    # every step field has its accessible name on every screen
+    for page in pages:
+        for i in staff:
+            assert _minutes(page, i + 1).count() == 1
+    start = time.monotonic()
+    for page, i in zip(pages, staff, strict=True):          # four members, four steps
+        box = _minutes(page, i + 1)
+        box.fill(f"{new[i]:g}")
+        box.press("Tab")
+    typed = time.monotonic() - start
+    assert typed < 1.5, f"the four edits took {typed:.2f} s to type"
+
+    def on_disk() -> bool:
+        saved = store.load_work(session, "g01")
+        return all(saved.steps[i].minutes == new[i] for i in staff)
+
+    _wait(on_disk, timeout=3 + 1.0)       # 0.8 s autosave pause, then the merge
+    saved = store.load_work(session, "g01")
+    assert [saved.steps[i].minutes for i in staff] == [new[i] for i in staff]
+    assert saved.revision >= work.revision + MEMBERS     # four saves, none refused
+
+    def on_screens() -> bool:
+        return all(float(_minutes(page, i + 1).input_value()) == new[i]
+                   for page in pages for i in staff)
+
+    _wait(on_screens, timeout=3)
+    for page in pages:
+        assert page.locator(".kit-msg-warn").count() == 0      # nobody was told to reload
+        page.context.close()
+
+
+def test_a_clash_shows_both_values_and_the_member_chooses(served, browser):
+    session, url = served
+    a, b = _open(browser, url), _open(browser, url)
+    work = store.load_work(session, "g01")
+    i = next(i for i, s in enumerate(work.steps) if s.actor in STAFF_ACTORS)
+    va, vb = work.steps[i].minutes + 31, work.steps[i].minutes + 47
+    for page, v in ((a, va), (b, vb)):
+        box = _minutes(page, i + 1)
+        box.fill(f"{v:g}")
+        box.press("Tab")
+    _wait(lambda: store.load_work(session, "g01").steps[i].minutes in (va, vb), timeout=5)
+    first = store.load_work(session, "g01").steps[i].minutes
+    loser, lost = (b, vb) if first == va else (a, va)
+    choose = loser.get_by_role("button", name="自分の値を残す")
+    choose.wait_for(timeout=10_000)
+    text = loser.locator(".kit-editor").first.inner_text()
+    assert f"{lost:g}" in text and f"{first:g}" in text           # both values shown
+    assert float(_minutes(loser, i + 1).input_value()) == lost     # still on screen
+    choose.click()
+    _wait(lambda: store.load_work(session, "g01").steps[i].minutes == lost, timeout=5)
+    for page in (a, b):
+        page.context.close()
+
+
+def test_shots_of_every_stage_at_1366(served, browser, tmp_path):
+    """Every stage at 1366×768: nothing cut on the right, the key figures bar in view."""
+    session, url = served
+    page = _open(browser, url)
+    for stage in ("0 基礎", "1 現状", "2 見直し", "3 システム選定", "4 効果", "5 振り返り"):
+        page.get_by_role("button", name=stage, exact=True).click()
+        page.wait_for_timeout(300)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= 1366, f"{stage}: the page is {wide} px wide"
+        page.screenshot(path=str(tmp_path / f"{stage[0]}.png"))
+    page.get_by_role("button", name="1 現状", exact=True).click()
+    bar = page.locator(".kit-page-bar")
+    box = bar.bounding_box()
+    assert box and box["y"] + box["height"] <= 768 and box["y"] > 600   # fixed at the bottom
+    page.context.close()
+    assert Path(tmp_path / "5.png").is_file()
