@@ -105,7 +105,7 @@ def _edit_and_check(page, session: Path, group: str) -> None:
     hours.wait_for(timeout=60_000)
     shown = hours.inner_text()
     new_minutes = before.steps[i].minutes + 7
-    box = page.locator(".kit-step-row").nth(i).locator("input[type=number]").first
+    box = page.get_by_label(f"手順{i + 1} 所要時間(分)", exact=True)
     box.fill(f"{new_minutes:g}")
     box.press("Enter")
     expected = before.model_copy(update={"steps": [

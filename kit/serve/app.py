@@ -39,7 +39,8 @@ def voila_command(notebook: Path, port: int = 8866, token: str = "",
 
     ``pool`` pre-heated kernels have run the page before anyone asks for it (Voilà's
     ``preheat_kernel``): opening the page then only sends what is already drawn; after each
-    visit Voilà starts the next kernel in the background. 0 turns it off.
+    visit Voilà starts the next kernel in the background, 15 s later so that it does not
+    compete with the member who just arrived. 0 turns it off.
     """
     command = [sys.executable, "-m", "voila", str(notebook), "--no-browser",
                f"--Voila.ip={ip}", f"--template={VOILA_TEMPLATE}",
@@ -47,7 +48,7 @@ def voila_command(notebook: Path, port: int = 8866, token: str = "",
                "--show_tracebacks=False", f"--Voila.root_dir={notebook.parent}"]
     if pool:
         command += ["--preheat_kernel=True", f"--pool_size={pool}",
-                    "--VoilaKernelManager.fill_delay=0"]
+                    "--VoilaKernelManager.fill_delay=15"]
     return command
 
 

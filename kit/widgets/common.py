@@ -332,38 +332,3 @@ class Editor(SharedEditing, abc.ABC):
         self.charts.update(self.saved, self.assumptions, force=True)
         self.status.value = message_html(self.t("ui.reloaded", revision=self.saved.revision),
                                          "ok")
-
-
-def bundle_picker(editor: Editor, work: GroupWork) -> W.Widget:
-    """The chosen systems (a bundle): several of the session catalogue."""
-    options = [(o.name, o.system_id) for o in editor.session.systems]
-    ids = {o for _, o in options}
-    picker = editor.watch(W.SelectMultiple(
-        options=options, value=tuple(o.system_id for o in work.systems if o.system_id in ids),
-        description=editor.t("fin.ui.bundle"), rows=min(8, max(2, len(options))),
-        style={"description_width": "initial"}, layout=W.Layout(width="40em")))
-    picker.tooltip = editor.t("fin.ui.bundle_hint")
-    return picker
-
-
-def chosen_bundle(editor: Editor, ids) -> dict:
-    """``systems`` (and, when the bundle changed, its summed ``costs``) for ``collect``."""
-    from kit.domain.selection import scenario
-
-    catalogue = {o.system_id: o for o in editor.session.systems}
-    systems = [catalogue[i] for i in ids if i in catalogue]
-    shown = editor.work
-    if [o.system_id for o in systems] == [o.system_id for o in shown.systems]:
-        return {"systems": [o.model_dump() for o in shown.systems]}
-    costs = scenario(shown, systems).costs
-    return {"systems": [o.model_dump() for o in systems], "costs": costs.model_dump()}
-
-
-def number_box(value: float, description: str = "", width: str = "7em") -> W.FloatText:
-    return W.FloatText(value=value, description=description, layout=W.Layout(width=width),
-                       continuous_update=False)
-
-
-def dropdown(kind: str, value: object, lang: str, width: str = "8em") -> W.Dropdown:
-    return W.Dropdown(options=i18n.choices(kind, lang), value=getattr(value, "value", value),
-                      layout=W.Layout(width=width))

@@ -239,39 +239,45 @@ class GroupPage:
         if i > 0:
             self.go(STAGES[i - 1])
 
-    def prebuild_later(self, delay_s: float = 0.3) -> bool:
-        """Import the other stages' modules (and warm the handout) in the kernel's spare
-        time, next stage first. Their widgets are made when a stage is first opened: widgets
-        made before the page is shown would all be sent to the browser with it."""
+    def prebuild_later(self, delay_s: float = 1.0) -> bool:
+        """Make the other stages in the kernel's spare time once a browser shows the page,
+        next stage first, then warm the handout: a stage switch then only swaps what is
+        shown. Not before: with Voilà's pre-heated kernels the page runs before anyone asks
+        for it, and widgets made then would all be sent to the browser with the page."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return False
-        order = [n for n in STAGES[STAGES.index(self.stage) + 1:] + STAGES
-                 if n != self.stage]
-        seen: list[str] = []
-        for n in order:
-            if n not in seen:
-                seen.append(n)
+        i = STAGES.index(self.stage)
+        todo = [n for n in STAGES[i + 1:] + STAGES[:i]] + ["handout"]
 
-        seen.append("handout")
+        def connected() -> bool:            # the browser's widget manager has talked to us
+            return getattr(W.Widget, "_control_comm", None) is not None
 
         def step() -> None:
-            if not seen:
+            if not todo:
                 return
-            name = seen.pop(0)
+            name = todo.pop(0)
             try:
                 if name == "handout":
                     import kit.documents.handout  # noqa: F401
                     from kit.render.inline import warm
                     warm()                  # the handout button then takes under a second
                 else:
-                    _import_stage(name)
+                    self.editor(name)
             except Exception:  # noqa: BLE001 - the stage is made again when opened
                 log.exception("prebuild of %s failed", name)
-            loop.call_later(0.05, step)
+            loop.call_later(0.1, step)
 
-        loop.call_later(delay_s, step)
+        def wait(tries: int = 0) -> None:
+            if connected():
+                loop.call_later(delay_s, step)
+            elif tries < 36_000:            # look for an hour, then give up quietly
+                loop.call_later(0.1, wait, tries + 1)
+
+        for name in todo[:-1]:              # the modules at least, now
+            _import_stage(name)
+        wait()
         return True
 
     # -- what every stage shares -----------------------------------------------------------
