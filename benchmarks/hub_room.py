@@ -75,7 +75,8 @@ def start_kernels(state: dict, users: list[str]) -> tuple[int, float]:
 
 
 def working_kernel_mb(session: Path) -> float:
-    """RSS of a kernel that ran 01_as_is's code (kit, pandas, matplotlib, widgets, charts)."""
+    """RSS of a kernel that ran the group page with every stage made (kit, pandas,
+    matplotlib, widgets, charts, the handout warmed): what each member's kernel costs."""
     from jupyter_client.manager import KernelManager
 
     km = KernelManager(kernel_name="python3", transport="ipc")
@@ -85,9 +86,13 @@ def working_kernel_mb(session: Path) -> float:
     kc.wait_for_ready(timeout=60)
     try:
         kc.execute_interactive(f"session_dir, group_id, lang = {str(session)!r}, 'g01', 'ja'\n"
-                               "from kit.widgets.as_is import AsIsEditor\n"
-                               "ed = AsIsEditor.open(session_dir, group_id, lang)\n"
-                               "display(ed)", timeout=120, output_hook=lambda _msg: None)
+                               "from kit.widgets.page import GroupPage, STAGES\n"
+                               "page = GroupPage.open(session_dir, group_id, lang)\n"
+                               "display(page)\n"
+                               "for name in STAGES: page.editor(name)\n"
+                               "import kit.documents.handout, kit.render.inline\n"
+                               "kit.render.inline.warm()",
+                               timeout=180, output_hook=lambda _msg: None)
         return rss_mb(km.provisioner.process.pid)
     finally:
         kc.stop_channels()
@@ -128,7 +133,8 @@ def main() -> None:
             print(f"RSS per server (idle): {sum(server_mb) / len(server_mb):.0f} MB; per bare "
                   f"kernel: {sum(kernel_mb) / max(1, len(kernel_mb)):.0f} MB; hub+proxy+culler "
                   f"{sum(rss_mb(p) for p in infra if p):.0f} MB")
-            print(f"RSS of a kernel that ran 01_as_is: {working_kernel_mb(session):.0f} MB")
+            print(f"RSS of a kernel that ran the group page (all stages): "
+                  f"{working_kernel_mb(session):.0f} MB")
             with open("/proc/loadavg") as fh:
                 print(f"load average during the run: {fh.read().split()[0]}")
         finally:

@@ -95,6 +95,30 @@ def test_editor_picks_up_another_members_save(session):
     assert (saved.steps[0].minutes, saved.steps[1].minutes) == (m0 + 6, m1 + 1)
 
 
+def test_an_edit_typed_before_anothers_value_arrived_is_a_clash(session):
+    """b types into a field while a's save of that field is on its way: b's kernel shows a's
+    value first, then receives b's typing. That is two members changing one field: b is
+    asked to choose (both values shown), a's value is not silently overwritten."""
+    a = AsIsEditor(session, "g02", "ja", debounce_s=None)
+    b = AsIsEditor(session, "g02", "ja", debounce_s=60)
+    m0 = float(a.rows[0].minutes.value)
+    a.rows[0].minutes.value = f"{m0 + 4:g}"              # a saves
+    assert b.poll_workspace()                            # b's screen is set to a's value ...
+    b.rows[0].minutes.value = f"{m0 + 9:g}"              # ... then b's typing arrives
+    b.flush()
+    saved = store.load_work(session, "g02")
+    assert saved.steps[0].minutes == m0 + 4 and b.conflict          # nothing overwritten
+    text = " ".join(w.value for w in b.clash_box.children if hasattr(w, "value")) + " ".join(
+        c.value for row in b.clash_box.children if hasattr(row, "children")
+        for c in row.children if hasattr(c, "value") and isinstance(c.value, str))
+    assert f"{m0 + 9:g}" in text and f"{m0 + 4:g}" in text          # both values shown
+    mine = next(c for row in b.clash_box.children if hasattr(row, "children")
+                for c in row.children if getattr(c, "description", "") == "自分の値を残す")
+    mine.click()
+    b.flush()
+    assert store.load_work(session, "g02").steps[0].minutes == m0 + 9     # b kept its own
+
+
 # --- the real hub in a real browser ----------------------------------------------------
 def _room_env(root: Path) -> dict:
     saved = {k: os.environ.get(k) for k in ("HOME", "KIT_WATCH_S")}

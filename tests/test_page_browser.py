@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from kit import i18n
 from kit.domain.model import STAFF_ACTORS
 from kit.io import store
+from kit.render.params import STAGES
 from kit.serve import app
 from kit.workspace.demo import build_demo
 
@@ -140,14 +142,18 @@ def test_shots_of_every_stage_at_1366(served, browser, tmp_path):
     """Every stage at 1366×768: nothing cut on the right, the key figures bar in view."""
     session, url = served
     page = _open(browser, url)
-    for stage in ("0 基礎", "1 現状", "2 見直し", "3 システム選定", "4 効果", "5 振り返り"):
+    for stage, name in zip(("0 基礎", "1 現状", "2 見直し", "3 システム選定", "4 効果",
+                            "5 振り返り"), STAGES, strict=True):
         page.get_by_role("button", name=stage, exact=True).click()
-        page.wait_for_timeout(300)
+        page.locator(".kit-page-guide", has_text=i18n.t(f"page.guide.{name}", "ja")
+                     ).wait_for(timeout=30_000)
+        page.wait_for_timeout(500)
         wide = page.evaluate("document.documentElement.scrollWidth")
         assert wide <= 1366, f"{stage}: the page is {wide} px wide"
         page.screenshot(path=str(tmp_path / f"{stage[0]}.png"))
     page.get_by_role("button", name="1 現状", exact=True).click()
     bar = page.locator(".kit-page-bar")
+    bar.wait_for(state="visible", timeout=30_000)
     box = bar.bounding_box()
     assert box and box["y"] + box["height"] <= 768 and box["y"] > 600   # fixed at the bottom
     page.context.close()

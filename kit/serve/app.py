@@ -39,16 +39,19 @@ def voila_command(notebook: Path, port: int = 8866, token: str = "",
 
     ``pool`` pre-heated kernels have run the page before anyone asks for it (Voilà's
     ``preheat_kernel``): opening the page then only sends what is already drawn; after each
-    visit Voilà starts the next kernel in the background, 15 s later so that it does not
-    compete with the member who just arrived. 0 turns it off.
+    visit Voilà starts the next kernel in the background (a second later). A visitor who
+    finds the pool empty waits for that kernel. 0 turns pre-heating off.
     """
     command = [sys.executable, "-m", "voila", str(notebook), "--no-browser",
                f"--Voila.ip={ip}", f"--template={VOILA_TEMPLATE}",
                f"--Voila.port={port}", f"--Voila.token={token}", "--strip_sources=True",
-               "--show_tracebacks=False", f"--Voila.root_dir={notebook.parent}"]
+               "--show_tracebacks=False", f"--Voila.root_dir={notebook.parent}",
+               # a page run while the machine is busy (kernels starting for a room) may take
+               # more than nbclient's 4 s to report idle: a shorter wait left a blank page
+               "--VoilaExecutor.iopub_timeout=60"]
     if pool:
         command += ["--preheat_kernel=True", f"--pool_size={pool}",
-                    "--VoilaKernelManager.fill_delay=15"]
+                    "--VoilaKernelManager.fill_delay=1"]
     return command
 
 

@@ -136,6 +136,8 @@ class Editor(SharedEditing, abc.ABC):
         self.draft: GroupWork | None = None       # valid, shown, not yet saved
         self.conflict = False
         self.debouncer = Debouncer(debounce_s)
+        self.typed_before: dict = {}      # path -> the value a member typed over (shared.py)
+        self.refreshed: dict = {}         # path -> (value before another's save, when)
         self._quiet = 0
         self.status = W.HTML(layout=W.Layout(min_height="1.5em"))
         self.error = W.HTML()
@@ -183,8 +185,9 @@ class Editor(SharedEditing, abc.ABC):
         widget.observe(self._on_change, names=name)
         return widget
 
-    def _on_change(self, _change=None) -> None:
+    def _on_change(self, change=None) -> None:
         if not self._quiet:
+            self.note_edit_after_refresh(change)
             self.changed()
 
     def _rebuild(self) -> None:
@@ -281,9 +284,11 @@ class Editor(SharedEditing, abc.ABC):
         work = self.draft
         if work is None:
             return
+        if self.typed_before and not self.typed_over(work):
+            return
         try:
             saved = store.save_work(self.session_dir, work, expected_revision=self.saved.revision,
-                                    merge=True, base=self.saved)
+                                    merge=True, base=self.merge_base())
         except ConflictError as exc:
             self.conflict = True
             clashes = list(getattr(exc, "clashes", None) or [])
@@ -304,6 +309,7 @@ class Editor(SharedEditing, abc.ABC):
         merged = saved.model_dump(exclude={"revision", "updated_at"}) != \
             work.model_dump(exclude={"revision", "updated_at"})
         self.saved = saved
+        self.typed_before.clear()
         if self.draft is work:
             self.draft = None
         if merged:                          # another member's edits came in with ours
@@ -325,6 +331,7 @@ class Editor(SharedEditing, abc.ABC):
         self.draft = None
         self.conflict = False
         self.clash_box.children = []
+        self.typed_before.clear()
         self.reload_button.button_style = ""
         self.error.value = ""
         self._rebuild()

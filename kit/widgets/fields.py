@@ -137,6 +137,7 @@ class Fields:
         self.names: dict[Path, str] = {}
         self.slots: dict[Path, W.HTML] = {}
         self.marked: list[Path] = []
+        self.updated: list[Path] = []      # the paths the last refresh set
 
     # -- making fields ---------------------------------------------------------------------
     def _register(self, path: Path, widget, kind: str, name: str, hidden: bool):
@@ -193,6 +194,13 @@ class Fields:
         checks = TagChecks(known, current, name)
         return self._register(path, checks, "tags", name, True)
 
+    def path_of(self, widget) -> Path | None:
+        """The path of a registered widget (or of a check box inside a tags field)."""
+        for path, w in self.widgets.items():
+            if w is widget or (isinstance(w, TagChecks) and widget in w.boxes.values()):
+                return path
+        return None
+
     def slot(self, path: Path) -> W.HTML:
         """The message line for the fields under ``path`` (a row, or one field)."""
         html = W.HTML("", layout=W.Layout(width="100%"))
@@ -222,6 +230,7 @@ class Fields:
         that keeps the editor from treating these sets as the member's edits."""
         missing = object()
         updates = []
+        self.updated = []
         for path, widget in self.widgets.items():
             value = get_path(doc, path, missing)
             if value is missing:
@@ -231,11 +240,14 @@ class Fields:
             if self.kinds[path] == "tags":
                 if set(current) != set(shown):
                     updates.append((widget, shown))
+                    self.updated.append(path)
             elif self.kinds[path] == "number":
                 if not _same_number(current, shown):
                     updates.append((widget, shown))
+                    self.updated.append(path)
             elif current != shown:
                 updates.append((widget, shown))
+                self.updated.append(path)
         with quiet():
             for widget, shown in updates:
                 try:

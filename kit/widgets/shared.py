@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 
 import ipywidgets as W
 
@@ -74,14 +75,55 @@ def _show(value) -> str:
 
 
 
+# An edit of a field that arrives this soon after another member's value was put into that
+# field was typed before the member could see it: it is merged against the value they saw.
+TYPED_BEFORE_S = 3.0
+
+
 class SharedEditing:
     """Following other members' saves and resolving clashes (mixed into Editor)."""
+
+    typed_before: dict
+    refreshed: dict
+
+    def merge_base(self) -> dict:
+        """The version this member's edits were made on: the loaded one, except for fields
+        they typed into while another member's value for that field was on its way."""
+        base = self.saved.model_dump(mode="json")
+        for path, value in self.typed_before.items():
+            set_path(base, path, value)
+        return base
+
+    def typed_over(self, work: GroupWork) -> bool:
+        """Before saving an edit typed over another member's value that had not yet arrived
+        on screen: a real clash is offered as a choice (False: not saved now)."""
+        from kit.io.merge import MergeClash, merge
+
+        on_disk = store.load_work(self.session_dir, self.group_id)
+        try:
+            merge(self.merge_base(), work.model_dump(mode="json"), on_disk.model_dump(mode="json"))
+        except MergeClash as exc:
+            self.conflict = True
+            self.offer_choice(work, list(exc.clashes))
+            self.status.value = message_html(self.t("ui.clash_intro"), "warn")
+            return False
+        return True
+
+    def note_edit_after_refresh(self, change) -> None:
+        """A member's edit of a field we have just set to another member's value: the edit
+        was typed on the value before, so the merge must see both (a clash, not an
+        overwrite)."""
+        owner = change.get("owner") if isinstance(change, dict) else None
+        path = self.fields.path_of(owner) if owner is not None else None
+        seen = self.refreshed.get(path) if path else None
+        if seen and time.monotonic() - seen[1] < TYPED_BEFORE_S:
+            self.typed_before[path] = seen[0]
 
     # -- a real clash: both changed the same field; the member chooses ----------------------
     def offer_choice(self, work: GroupWork, clashes: list) -> None:
         """Show each clashing field with both values and two buttons; nothing is lost."""
         theirs = store.load_work(self.session_dir, self.group_id)
-        state = {"base": self.saved.model_dump(mode="json"),
+        state = {"base": self.merge_base(),
                  "mine": work.model_dump(mode="json"),
                  "theirs": theirs.model_dump(mode="json"), "open": len(clashes)}
         rows = [W.HTML(message_html(self.t("ui.clash_intro"), "warn", alert=True))]
@@ -121,6 +163,7 @@ class SharedEditing:
             return
         self.clash_box.children = []
         self.conflict = False
+        self.typed_before.clear()
         self.reload_button.button_style = ""
         self.saved = GroupWork.parse(state["theirs"])
         self.apply(GroupWork.parse(merged), rebuild=True)
@@ -173,21 +216,29 @@ class SharedEditing:
                 self.status.value = message_html(self.t("hub.others_saved_pending",
                                                         revision=revision), "warn")
                 return False
+            before = mine
             self.saved, self.draft = theirs, merged
-            self.show_in_place(merged)
+            self.show_in_place(merged, before)
             return True
+        before = self.saved.model_dump(mode="json")
         self.saved = theirs
-        self.show_in_place(theirs)
+        self.show_in_place(theirs, before)
         self.status.value = message_html(self.t("hub.others_saved",
                                                 revision=self.saved.revision), "ok")
         return True
 
-    def show_in_place(self, work: GroupWork) -> None:
-        """Show ``work`` without rebuilding when only values changed (else rebuild)."""
+    def show_in_place(self, work: GroupWork, before: dict | None = None) -> None:
+        """Show ``work`` without rebuilding when only values changed (else rebuild);
+        ``before``: the document shown until now (remembered per field set, for a member
+        who was typing in it)."""
         self.session = store.load_session(self.session_dir)
         if not self.fields.widgets or self.structure(work) != self._structure or \
                 not self.fields.refresh(work.model_dump(mode="json"), self.quiet):
             self._rebuild()
+        elif before is not None:
+            now = time.monotonic()
+            for path in self.fields.updated:
+                self.refreshed[path] = (get_path(before, path), now)
         self.show_figures(work)
         self.charts.update(work, self.assumptions)
 
