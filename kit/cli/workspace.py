@@ -59,11 +59,13 @@ def cmd_impact(args) -> int:
     work = store.load_work(args.dir, args.group)
     figures = impact.compute(work, session.assumptions).to_dict()
     if args.json:
+        from kit.domain import options  # options on one basis: do nothing … chosen
+        figures.update(options.to_json(work, session.assumptions, args.lang or session.lang))
         say(json.dumps(figures, ensure_ascii=False, indent=1))
         return 0
     lang = args.lang or session.lang
     for key, value in figures.items():
-        if key != "yearly":
+        if not isinstance(value, (list, dict)):     # tables (years, funding): --json
             say(f"{key}: {i18n.fmt_number(value, 2) if isinstance(value, float) else value}")
     say(f"({i18n.t('report.figures_note', lang)})")
     return 0

@@ -15,9 +15,11 @@ from kit.documents.after import AfterSections
 from kit.documents.base import Document
 from kit.documents.decision import DecisionSections
 from kit.documents.finance import FinanceSections
+from kit.documents.fiscal import FiscalSections
 from kit.documents.fragments import esc, figure_html
 from kit.documents.fragments import table as _table
 from kit.documents.frontyard import FrontyardSections
+from kit.documents.options import OptionsSections
 from kit.domain import impact
 from kit.domain.model import Phase
 from kit.io import store
@@ -28,12 +30,14 @@ def _num(x: float, digits: int = 0) -> str:
     return i18n.fmt_number(x, digits)
 
 
-class Handout(AfterSections, FinanceSections, FrontyardSections, DecisionSections, Document):
+class Handout(AfterSections, FiscalSections, FinanceSections, FrontyardSections, DecisionSections,
+              OptionsSections, Document):
     """One group's handout, read from ``session_dir`` (the single source of truth)."""
 
-    SECTIONS = ("header", "charter", "key_figures", "uncertainty", "changes", "roadmap",
+    SECTIONS = ("header", "charter", "verdict", "key_figures", "options", "uncertainty",
+                "changes", "roadmap",
                 "actions", "charts", "frontyard", "counter", "life_events", "selection",
-                "funding", "as_is", "assumptions", "follow_up", "footer")
+                "funding", "fiscal", "as_is", "assumptions", "follow_up", "footer")
 
     def __init__(self, session_dir: str | Path, group_id: str, lang: str = "ja"):
         self.session_dir = Path(session_dir)

@@ -9,15 +9,17 @@ Per draw (``V`` annual cases, ``u`` online uptake, ``u_y`` year y's uptake, ``L`
 
 - minutes saved per case of a set of steps ``M``: ``Σ_M p·t − Σ_M p'·t'``; hours a year
   ``V/60 ·`` that; steps whose saving needs the online channel count ``u ·`` (year y: ``u_y ·``);
-- ``saving_y = L · hours_y`` (人件費換算), ``NPV = −(C0 − S) + Σ_y (saving_y − Ca)/(1+r)^y``;
-- subsidy ``S`` from :func:`subsidy_parts` (each source on the eligible cost or on what the
-  sources above it leave), payback from :func:`payback`.
+- ``saving_y = L · hours_y`` (人件費換算), ``NPV = −(C0 − S − B − X) + Σ_{y≤T} (saving_y − Ca −
+  DS_y + g·DS_y)/(1+r)^y − Σ_{y>T} (DS_y − g·DS_y)/(1+r)^y`` on the net burden;
+- subsidy ``S``, bond proceeds ``B``, allocation tax ``X`` and debt service ``DS_y`` (with its
+  交付税算入 ``g·DS_y``) from :func:`kit.domain.fiscal.split`, payback from :func:`payback`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from kit.domain import fiscal
 from kit.domain.model import Actor, Assumptions, GroupWork
 
 STAFF = {Actor.counter.value, Actor.back_office.value, Actor.approver.value}
@@ -25,32 +27,8 @@ RESIDENT = {Actor.resident.value}
 
 
 # --- money ---------------------------------------------------------------------------------
-def subsidy_parts(c0: np.ndarray, funding: list[tuple[float, float | None, bool]]
-                  ) -> list[np.ndarray]:
-    """Each funding source's amount, in order, for initial costs ``c0`` (one per draw).
-
-    ``funding``: ``(rate × eligible share, cap or None, on_remaining)``. A source takes
-    ``min(rate · eligible · base, cap)`` where ``base`` is ``C0`` (the eligible cost) or, when
-    ``on_remaining``, ``C0`` minus the sources above it; never more than what is left of C0.
-    """
-    c0 = np.asarray(c0, dtype=float)
-    total = np.zeros_like(c0)
-    parts = []
-    for rate, cap, remaining in funding:
-        base = c0 - total if remaining else c0
-        amount = rate * base
-        if cap is not None:
-            amount = np.minimum(amount, cap)
-        amount = np.minimum(amount, c0 - total)
-        parts.append(amount)
-        total = total + amount
-    return parts
-
-
-def subsidy(c0: np.ndarray, funding) -> np.ndarray:
-    """``S``: the sum of :func:`subsidy_parts` (at most C0)."""
-    parts = subsidy_parts(c0, funding)
-    return np.sum(parts, axis=0) if parts else np.zeros_like(np.asarray(c0, dtype=float))
+# the funding arithmetic (subsidies, bonds, allocation tax) is kit.domain.fiscal
+subsidy_parts, subsidy = fiscal.subsidy_parts, fiscal.subsidy
 
 
 def npv(initial_net: np.ndarray, net: np.ndarray, disc: np.ndarray) -> np.ndarray:
@@ -86,8 +64,8 @@ def group_uptake(work: GroupWork, assumptions: Assumptions) -> float:
     return assumptions.uptake if work.uptake is None else work.uptake
 
 
-def funding_terms(work: GroupWork) -> list[tuple[float, float | None, bool]]:
-    return [(f.rate * f.eligible_share, f.cap_yen, f.on_remaining) for f in work.funding]
+def funding_terms(work: GroupWork) -> list[fiscal.Term]:
+    return fiscal.terms(work)
 
 
 # --- the model -----------------------------------------------------------------------------
@@ -131,6 +109,7 @@ class Model:
         self.contract_rate = a.contract_rate_yen_per_hour      # None: the labour cost
         T, r = a.horizon_years, a.discount_rate
         self.T, self.disc = T, 1.0 / (1 + r) ** np.arange(1, T + 1)
+        self.rate = r
         self.funding = funding_terms(work)
         self.uplift = uplift
 
@@ -161,15 +140,27 @@ class Model:
         yearly = fixed[:, money, None] + ramp[:, None, :] * online[:, money, None]
         saving = yearly[:, 0] * labour[:, None]                             # 人件費換算
         c0 = np.asarray(c0, dtype=float) * self.uplift
-        s = subsidy(c0, self.funding)
+        T = self.T
+        f = fiscal.split(c0, self.funding, T)
+        s, upfront = f.subsidy, c0 - f.subsidy - f.bond - f.allocation   # year 0, net burden
+        ds, ds_tax = f.debt[:, :T], f.debt_allocation[:, :T]              # years 1..T
+        later = f.debt[:, T:] - f.debt_allocation[:, T:]                  # after the horizon
+        later_pv = later @ (1.0 / (1 + self.rate) ** np.arange(T + 1, T + 1 + later.shape[1]))
         ca = np.asarray(ca, dtype=float)
-        net = saving - ca[:, None]
+        net = saving - ca[:, None] - ds + ds_tax
         staff, quick = hours[:, 0], hours[:, 2]
+        general = c0 + T * ca - s - f.bond + ds.sum(axis=1)
+        allocation = f.allocation + ds_tax.sum(axis=1)
         out = {"hours_saved": staff, "cost_saved_yen": staff * labour,
-               "npv_yen": npv(c0 - s, net, self.disc),
-               "general_fund_yen": c0 + self.T * ca - s,
+               "npv_yen": npv(upfront, net, self.disc) - later_pv,
+               "general_fund_yen": general, "allocation_tax_yen": allocation,
+               "net_burden_yen": general - allocation, "bond_yen": f.bond,
+               "allocation_tax_initial_yen": f.allocation,
+               "debt_after_horizon_yen": f.debt[:, T:].sum(axis=1),
+               "debt_by_year": ds, "debt_allocation_by_year": ds_tax,
+               "funding_parts": f.parts, "upfront_yen": upfront,
                "resident_hours_saved": hours[:, 1],
-               "payback_years": payback(c0 - s, net),
+               "payback_years": payback(upfront, net),
                "quick_win_hours_saved": quick, "redesign_hours_saved": staff - quick,
                "subsidy_yen": s, "hours_by_year": yearly[:, 0], "saving_by_year": saving,
                "net_by_year": net, "uptake_by_year": ramp}
@@ -179,13 +170,15 @@ class Model:
             cash_y = (yearly[:, 1] * (labour * self.premium)[:, None]
                       + yearly[:, 2] * rate[:, None]
                       + cases[:, None] * (self.unit_fixed + ramp * self.unit_online))
+            cash_net = cash_y - ca[:, None] - ds + ds_tax
             out.update({
                 "overtime_hours": overtime, "contract_hours": contract,
                 "capacity_hours": staff - overtime - contract, "non_labour_saved_yen": unit,
                 "cash_saved_yen": overtime * labour * self.premium + contract * rate + unit,
-                "npv_cash_yen": npv(c0 - s, cash_y - ca[:, None], self.disc),
-                "payback_cash_years": payback(c0 - s, cash_y - ca[:, None]),
-                "cash_by_year": cash_y})
+                "npv_cash_yen": npv(upfront, cash_net, self.disc) - later_pv,
+                "payback_cash_years": payback(upfront, cash_net),
+                "cash_by_year": cash_y,
+                "capacity_by_year": yearly[:, 0] - yearly[:, 1] - yearly[:, 2]})
         return out
 
 

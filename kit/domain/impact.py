@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from kit.domain import bundle, finance
+from kit.domain import bundle, finance, fiscal
 from kit.domain.model import Actor, Assumptions, GroupWork, ValueClass
 
 STAFF, RESIDENT = finance.STAFF, finance.RESIDENT
@@ -126,6 +126,14 @@ class Impact:
     funding: list[dict]                  # each source's amount, in order (the waterfall)
     switching_values: dict
     yearly: list[dict] = field(default_factory=list)
+    # the budget's view (kit.domain.fiscal, docs/formulas.md "Funding as budgets book it")
+    net_annual_cash_yen: float = 0.0      # cash saved − running cost, the period's last year
+    bond_yen: float = 0.0                 # 地方債 proceeds (year 0)
+    allocation_tax_yen: float = 0.0       # 交付税措置 within the period
+    net_burden_yen: float = 0.0           # general fund − allocation tax
+    debt_after_horizon_yen: float = 0.0   # debt service still due after the period
+    start_fiscal_year: int = 0            # year 0's fiscal year (年度)
+    fiscal_years: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -167,14 +175,14 @@ def compute(work: GroupWork, assumptions: Assumptions) -> Impact:
         "saving_yen": out["saving_by_year"], "cash_yen": out["cash_by_year"],
         "running_cost_yen": np.full(T, ca),
         "net_yen": net_by_year, "discounted_net_yen": net_by_year * model.disc,
-        "cumulative_net_yen": -(c0 - s) + np.cumsum(net_by_year),
+        "cumulative_net_yen": -float(out["upfront_yen"]) + np.cumsum(net_by_year),
     })
     planned = step_table(work, u, planned=True)
     at_stake = dict(zip(planned["id"], planned["hours_saved"] * planned["staff"], strict=True))
     missing = bundle.not_delivered(work, {k: float(v) for k, v in at_stake.items()})
     visits_saved = float(df["visits"].sum() - df["visits_after"].sum())
     res_saved = float(out["resident_hours_saved"])
-    parts = finance.subsidy_parts(likely["c0"], model.funding)
+    start = fiscal.start_year(a)
     return Impact(
         uptake=u, annual_cases=V,
         hours_asis=hours_asis, hours_tobe=hours_asis - saved, hours_saved=saved,
@@ -206,10 +214,17 @@ def compute(work: GroupWork, assumptions: Assumptions) -> Impact:
                                  + visits_saved * V * a.travel_cost_yen_per_visit),
         systems=[o.system_id for o in work.systems],
         not_delivered=missing, not_delivered_hours=float(sum(m["hours"] for m in missing)),
-        funding=[{"name": f.name, "on_remaining": f.on_remaining, "amount_yen": float(x[0])}
-                 for f, x in zip(work.funding, parts, strict=True)],
+        funding=[{"name": f.name, "on_remaining": f.on_remaining, "amount_yen": float(x),
+                  "kind": fiscal.kind_of(f).value, "kind_given": f.kind is not None}
+                 for f, x in zip(work.funding, out["funding_parts"], strict=True)],
         switching_values=finance.switching_values(model, likely),
         yearly=yearly.to_dict(orient="records"),
+        net_annual_cash_yen=float(out["cash_by_year"][-1]) - ca,
+        bond_yen=float(out["bond_yen"]), allocation_tax_yen=float(out["allocation_tax_yen"]),
+        net_burden_yen=float(out["net_burden_yen"]),
+        debt_after_horizon_yen=float(out["debt_after_horizon_yen"]),
+        start_fiscal_year=start,
+        fiscal_years=fiscal.fiscal_years(out, c0, ca, start, T),
     )
 
 

@@ -27,6 +27,7 @@ from pydantic import (
 from kit import i18n
 from kit.domain.counter import CounterProfile
 from kit.domain.dates import check_date
+from kit.domain.debt import FundingKind, default_start, parse_kind
 from kit.domain.enums import (  # noqa: F401 - the model's vocabulary, used as model.Actor …
     STAFF_ACTORS,
     Action,
@@ -192,7 +193,9 @@ class Costs(_Model):
 
 
 class FundingSource(_Model):
-    """A subsidy or grant: subsidy = min(rate × eligible initial cost, cap)."""
+    """A source of funds as the budget books it (docs/formulas.md, kit.domain.fiscal): a
+    subsidy = min(rate × eligible initial cost, cap); a bond (地方債) on what the subsidies
+    leave, repaid later; an allocation tax (交付税措置) that lowers the net burden."""
 
     funding_id: Text = ""
     name: Name
@@ -202,6 +205,12 @@ class FundingSource(_Model):
     source: Text = ""
     assumption: Flag = True
     on_remaining: Flag = False      # True: applies to what the sources above it leave
+    kind: Annotated[FundingKind | None, BeforeValidator(parse_kind)] = None  # None: subsidy
+    coverage: Share = 1.0           # bond: 充当率 of the initial cost the subsidies leave
+    interest_rate: Annotated[float, BeforeValidator(to_number), Field(ge=0, le=0.2)] = 0.0
+    grace_years: Annotated[int, BeforeValidator(to_number), Field(ge=0, le=30)] = 0
+    repayment_years: Annotated[int, BeforeValidator(to_number), Field(ge=1, le=40)] = 10
+    allocation_tax_rate: Share = 0.0    # bond: 交付税算入率 of each year's debt service
 
 
 Score = Annotated[float, BeforeValidator(to_number), Field(ge=1, le=5)]
@@ -259,6 +268,9 @@ class Assumptions(_Model):
                                          Field(ge=0, le=100_000)] = 300.0
     resident_value_source: Text = ("仮定: 住民1人1時間あたりの時間価値と来庁1回あたりの交通費"
                                    "（往復）。社会的な便益で、市の財政効果には含めません。")
+    # year 0 of the fiscal years (年度, April–March); None: the year after the session date's
+    start_fiscal_year: Annotated[int, BeforeValidator(to_number), Field(ge=1989, le=2200)] | None \
+        = None
 
     @property
     def contract_rate(self) -> float:
@@ -409,6 +421,14 @@ class Session(_Model):
             return value.isoformat()
         _dt.date.fromisoformat(str(value))
         return str(value)
+
+    @model_validator(mode="after")
+    def _fiscal_start(self):
+        """No ``start_fiscal_year`` set: the fiscal year after the session date's."""
+        if self.assumptions.start_fiscal_year is None:
+            self.assumptions = self.assumptions.model_copy(
+                update={"start_fiscal_year": default_start(self.date)})
+        return self
 
     @field_validator("groups")
     @classmethod

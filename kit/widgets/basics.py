@@ -11,6 +11,7 @@ import ipywidgets as W
 
 from kit import i18n
 from kit.widgets.common import esc
+from kit.widgets.fields import CSS
 
 # (message key of the step, accepted value classes, accepted actions)
 SAMPLES = (
@@ -28,12 +29,21 @@ class BasicsExercise:
         self.lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
         L = self.lang
         self.rows = []
-        boxes = []
-        for key, _values, _actions in SAMPLES:
+        head = W.HBox([W.HTML("", layout=W.Layout(width="30em"))] + [
+            W.HTML(f"<b>{esc(i18n.t(k, L))}</b>", layout=W.Layout(width="9em"))
+            for k in ("head.value", "head.action")])
+        boxes = [W.HTML(CSS), head]
+        for n, (key, _values, _actions) in enumerate(SAMPLES, start=1):
             value = W.Dropdown(options=[("—", "")] + i18n.choices("value", L), value="",
-                               layout=W.Layout(width="9em"))
+                               layout=W.Layout(width="9em"),
+                               description=i18n.t("page.example_field", L, n=n,
+                                                  field=i18n.t("head.value", L)))
             action = W.Dropdown(options=[("—", "")] + i18n.choices("action", L), value="",
-                                layout=W.Layout(width="9em"))
+                                layout=W.Layout(width="9em"),
+                                description=i18n.t("page.example_field", L, n=n,
+                                                   field=i18n.t("head.action", L)))
+            for box in (value, action):     # named for screen readers, the header shows it
+                box.add_class("kit-sr")
             feedback = W.HTML()
             label = W.HTML(esc(i18n.t(key, L)), layout=W.Layout(width="30em"))
             self.rows.append((value, action, feedback))

@@ -130,7 +130,7 @@ class GroupPage:
             b = W.Button(description=f"{i} {self.t(f'page.stage.{name}')}",
                          tooltip=self.t(f"page.stage_tip.{name}"),
                          layout=W.Layout(width="auto"))
-            b.on_click(lambda _b, n=name: self.go(n))
+            b.on_click(lambda _b, n=name: self.go(n, focus=True))
             self.nav[name] = b
         nav = W.HBox(list(self.nav.values()), layout=W.Layout(flex_flow="row wrap"))
         nav.add_class("kit-page-nav")
@@ -193,8 +193,10 @@ class GroupPage:
         editor.listeners.append(self.on_figures)
         return editor
 
-    def go(self, name: str) -> None:
-        """Open stage ``name``: its editor (made once), the guide and the buttons."""
+    def go(self, name: str, focus: bool = False) -> None:
+        """Open stage ``name``: its editor (made once), the guide and the buttons; ``focus``
+        moves the keyboard focus to the stage's button at the top, which also brings the
+        top of the page into view (after 「次へ」 at the bottom of a long stage)."""
         if name not in STAGES:
             return
         self.stage = name
@@ -228,16 +230,18 @@ class GroupPage:
         self.bar.layout.display = "" if show_bar else "none"
         if isinstance(work, GroupWork):
             self.on_figures(work, None)
+        if focus:
+            self.nav[name].focus()
 
     def go_next(self) -> None:
         i = STAGES.index(self.stage)
         if i + 1 < len(STAGES):
-            self.go(STAGES[i + 1])
+            self.go(STAGES[i + 1], focus=True)
 
     def go_prev(self) -> None:
         i = STAGES.index(self.stage)
         if i > 0:
-            self.go(STAGES[i - 1])
+            self.go(STAGES[i - 1], focus=True)
 
     def prebuild_later(self, delay_s: float = 1.0) -> bool:
         """Make the other stages in the kernel's spare time once a browser shows the page,
@@ -256,6 +260,7 @@ class GroupPage:
 
         def step() -> None:
             if not todo:
+                self.root.add_class("kit-page-ready")    # every stage made (tests wait on it)
                 return
             name = todo.pop(0)
             try:

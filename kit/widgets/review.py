@@ -35,8 +35,7 @@ class ReviewStage:
         self.root = W.VBox([
             W.HTML(f"<h3>{esc(t('page.review.handout'))}</h3>"
                    f"<p>{esc(t('page.review.handout_hint'))}</p>"),
-            W.HBox([self.render_button]), self.render_out,
-            W.HTML(f"<h3>{esc(t('page.review.charter'))}</h3>"), self.charter.root,
+            W.HBox([self.render_button]), self.render_out, self.charter.root,
             self.actions.root])
 
     @property
@@ -73,7 +72,9 @@ class ReviewStage:
             data = base64.b64encode(file.read_bytes()).decode("ascii")
             self.render_out.value = (
                 f'<p class="kit-handout" role="status">{esc(self.page.t("ui.rendered"))} '
-                f'<a download="{esc(file.name)}" href="data:text/html;base64,{data}">'
+                f'<a class="kit-download" download="{esc(file.name)}" '
+                f'href="data:text/html;base64,{data}" style="color:#0645ad;'
+                f'text-decoration:underline;font-weight:bold">'
                 f"{esc(self.page.t('ui.download', name=file.name))}</a></p>")
         except Exception as exc:  # noqa: BLE001 - a participant never sees a traceback
             log.exception("handout failed")
