@@ -17,11 +17,8 @@ after the other two lines. ``--shots DIR`` keeps a 1366×768 screenshot of every
 from __future__ import annotations
 
 import argparse
-import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,12 +32,6 @@ from kit.workspace.demo import build_demo  # noqa: E402
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def visit(browser, url: str, shots: Path | None, n: int,
@@ -101,27 +92,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         session = Path(tmp) / "session"
         build_demo(session)
-        port, token = free_port(), secrets.token_hex(16)
-        proc = subprocess.Popen([sys.executable, "-m", "kit", "app", str(session), "g01",
-                                 "--port", str(port), "--token", token, "--pool", str(pool)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            kit_app.wait_ready(proc.pid, port, pool)
-            url = f"http://127.0.0.1:{port}/?token={token}"
+        with kit_app.running(session, "g01", pool) as server:
             results = []
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 for n in range(args.runs):
-                    results.append(visit(browser, url, shots, n, args.think))
+                    results.append(visit(browser, server.url, shots, n, args.think))
                     if pool:                # the pool refills in the background
-                        kit_app.wait_ready(proc.pid, port, pool)
+                        server.wait()
                 browser.close()
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
     ready, switch, handout, made = (statistics.median(r[i] for r in results) for i in range(4))
     print("runs (ready/switch/handout/stages made):",
           ", ".join(f"{a:.2f}/{b:.2f}/{c:.2f}/{d:.1f}" for a, b, c, d in results))

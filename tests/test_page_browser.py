@@ -9,9 +9,6 @@ reader reads them.
 
 from __future__ import annotations
 
-import secrets
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -29,32 +26,12 @@ MEMBERS = 4
 POOL = 2            # kit app's default: the third and fourth member get a kernel started for them
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    root = tmp_path_factory.mktemp("page")
-    session = root / "session"
+    session = tmp_path_factory.mktemp("page") / "session"
     build_demo(session)
-    port, token = _free_port(), secrets.token_hex(16)
-    proc = subprocess.Popen([sys.executable, "-m", "kit", "app", str(session), "g01",
-                             "--port", str(port), "--token", token, "--pool", str(POOL)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        app.wait_ready(proc.pid, port, POOL)
-        yield session, f"http://127.0.0.1:{port}/?token={token}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with app.running(session, "g01", POOL) as server:
+        yield session, server.url
 
 
 def _open(browser, url: str):

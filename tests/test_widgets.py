@@ -4,14 +4,13 @@ the figures a participant reads (hand-computed)."""
 from __future__ import annotations
 
 import io
-import json
 import time
 
 import numpy as np
 import pytest
+from editing import STEPS, figure, on_disk, three_steps  # noqa: F401 - shared editor helpers
 from PIL import Image
 
-from kit.domain.model import Step
 from kit.io import store
 from kit.render import notebooks
 from kit.widgets.as_is import AsIsEditor
@@ -21,30 +20,10 @@ from kit.widgets.common import Debouncer
 from kit.widgets.selection import SelectionEditor
 from kit.widgets.to_be import ToBeEditor
 
-# annual cases 1200; staff: A 10 min (all cases) + B 20 min (half the cases); C is the resident
-#   As-Is staff hours = 1200 × (1.0 × 10 + 0.5 × 20) / 60 = 400 h
-STEPS = [Step(id="a", name="受付", actor="counter", minutes=10),
-         Step(id="b", name="入力", actor="back_office", minutes=20, share=0.5, value="waste"),
-         Step(id="c", name="来庁", actor="resident", channel="counter", minutes=30)]
-
 
 @pytest.fixture
 def session(demo_copy):
-    work = store.load_work(demo_copy, "g01")
-    store.save_work(demo_copy, work.model_copy(update={
-        "annual_cases": 1200, "steps": STEPS, "uptake": 0.4, "uptake_by_year": [],
-        "funding": [], "costs": {"initial_cost_yen": 0, "annual_cost_yen": 0}}))
-    return demo_copy
-
-
-def on_disk(session) -> dict:
-    return json.loads((session / "groups" / "g01" / "work.json").read_text(encoding="utf-8"))
-
-
-def figure(editor, key: str) -> str:
-    text = editor.figures.value
-    start = text.index(f"kit-fig-{key}")
-    return text[text.index(">", start) + 1:text.index("</td>", start)]
+    return three_steps(demo_copy)      # 400 As-Is staff hours (tests/editing.py)
 
 
 def test_as_is_minutes_edit_updates_figures_then_saves(session):

@@ -3,45 +3,25 @@ does, check the disk, the message beside the field and the numbers the handout s
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
+from editing import STEPS, figure, on_disk, three_steps  # noqa: F401 - shared editor helpers
 
 from kit.documents.handout import Handout
-from kit.domain.model import Step
-from kit.io import store
 from kit.widgets.assumptions import ImpactEditor
 from kit.widgets.selection import SelectionEditor
 
-# As in test_widgets: 1,200 cases a year, no To-Be change (no hours saved by any system).
-STEPS = [Step(id="a", name="受付", actor="counter", minutes=10),
-         Step(id="b", name="入力", actor="back_office", minutes=20, share=0.5, value="waste"),
-         Step(id="c", name="来庁", actor="resident", channel="counter", minutes=30)]
 ASCII_WORD = re.compile(r"[A-Za-z_]{2,}")
 
 
 @pytest.fixture
 def session(demo_copy):
-    work = store.load_work(demo_copy, "g01")
-    store.save_work(demo_copy, work.model_copy(update={
-        "annual_cases": 1200, "steps": STEPS, "uptake": 0.4, "uptake_by_year": [],
-        "funding": [], "costs": {"initial_cost_yen": 0, "annual_cost_yen": 0}}))
-    return demo_copy
-
-
-def on_disk(session) -> dict:
-    return json.loads((session / "groups" / "g01" / "work.json").read_text(encoding="utf-8"))
+    return three_steps(demo_copy)   # as in test_widgets: no To-Be change (tests/editing.py)
 
 
 def text(html: str) -> str:
     return re.sub(r"<[^>]+>", "", html)
-
-
-def figure(editor, key: str) -> str:
-    html = editor.figures.value
-    start = html.index(f"kit-fig-{key}")
-    return html[html.index(">", start) + 1:html.index("</td>", start)]
 
 
 def slot(editor, *path) -> str:

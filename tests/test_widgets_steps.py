@@ -5,47 +5,27 @@ message. Figures are hand-computed."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from editing import STEPS, figure, on_disk, three_steps  # noqa: F401 - shared editor helpers
 
-from kit.domain.model import Step, SystemOption
+from kit.domain.model import SystemOption
 from kit.io import store
 from kit.io.steps import STEP_COLUMNS
 from kit.widgets.as_is import AsIsEditor
 from kit.widgets.to_be import ToBeEditor
 
-# annual cases 1200; staff: A 10 min (all cases) + B 20 min (half the cases); C is the resident
-#   As-Is staff hours = 1200 × (1.0 × 10 + 0.5 × 20) / 60 = 400 h
-STEPS = [Step(id="a", name="受付", actor="counter", minutes=10),
-         Step(id="b", name="入力", actor="back_office", minutes=20, share=0.5, value="waste"),
-         Step(id="c", name="来庁", actor="resident", channel="counter", minutes=30)]
 RPA = SystemOption(system_id="rpa", name="RPA", enables="rpa")
 ONLINE = SystemOption(system_id="online_form", name="電子申請", enables="online;e_payment")
 
 
 def _session(demo_copy, systems=()):
-    work = store.load_work(demo_copy, "g01")
-    store.save_work(demo_copy, work.model_copy(update={
-        "annual_cases": 1200, "steps": STEPS, "uptake": 0.4, "uptake_by_year": [],
-        "funding": [], "systems": list(systems), "costs": {}}))
-    return demo_copy
+    return three_steps(demo_copy, systems)      # 400 As-Is staff hours (tests/editing.py)
 
 
 @pytest.fixture
 def session(demo_copy):
     """The three steps, no system chosen and no cost (nothing delivers a redesign)."""
     return _session(demo_copy)
-
-
-def on_disk(session) -> dict:
-    return json.loads((session / "groups" / "g01" / "work.json").read_text(encoding="utf-8"))
-
-
-def figure(editor, key: str) -> str:
-    text = editor.figures.value
-    start = text.index(f"kit-fig-{key}")
-    return text[text.index(">", start) + 1:text.index("</td>", start)]
 
 
 def field(editor, name: str):

@@ -10,6 +10,7 @@ stops it with its kernels.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -86,6 +87,35 @@ def wait_ready(pid: int, port: int, pool: int, timeout: float = 180) -> float:
         else:
             time.sleep(0.5)
     raise TimeoutError("the pre-heated kernels did not get ready")
+
+
+@contextlib.contextmanager
+def running(session_dir, group: str, pool: int = POOL_SIZE, timeout: float = 180):
+    """``kit app SESSION GROUP`` in a child process on a free loopback port, ready (its
+    pre-heated kernels have run the page): yields ``.url`` (the page) and ``.wait()`` (until
+    the pool has refilled), stops it after. For tests and benchmarks."""
+    import secrets
+    import socket
+    import subprocess
+    import types
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = secrets.token_hex(16)
+    proc = subprocess.Popen([sys.executable, "-m", "kit", "app", str(session_dir), group,
+                             "--port", str(port), "--token", token, "--pool", str(pool)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_ready(proc.pid, port, pool, timeout)
+        yield types.SimpleNamespace(url=f"http://127.0.0.1:{port}/?token={token}",
+                                    wait=lambda: wait_ready(proc.pid, port, pool, timeout))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def serve(command: list[str], on_stop=None) -> int:
