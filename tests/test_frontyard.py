@@ -97,8 +97,8 @@ def test_life_events_by_hand():
     assert (t.visits_asis, t.visits_tobe, t.forms_asis, t.forms_tobe) == (1, 1, 1, 0)
     assert (t.office_minutes_asis, t.office_minutes_tobe) == pytest.approx((55, 32))
     assert (t.kakanai_asis, t.kakanai_tobe) == (0, 1)
-    k = df.loc["国保"]      # visits 1 + 0.5 → 1; office 0.5·8 + 30 + 0.5·20 = 44 → 4 + 10
-    assert (k.visits_asis, k.visits_tobe) == pytest.approx((1.5, 1))
+    k = df.loc["国保"]      # two counter steps, one trip: 1 → 1; office 0.5·8 + 30 + 0.5·20 = 44
+    assert (k.visits_asis, k.visits_tobe) == pytest.approx((1, 1))       # → 4 + 10
     assert (k.forms_asis, k.forms_tobe, k.kakanai_tobe) == (0.5, 0.5, 0)
     assert (k.office_minutes_asis, k.office_minutes_tobe) == pytest.approx((44, 14))
     c = df.loc["児童手当"]  # the form is eliminated: 0.2 → 0; 0.2·6 + 30 = 31.2 → 10

@@ -88,14 +88,16 @@ def test_funding_rows_by_funding_id_or_by_name():
 
 
 def test_a_list_without_identities_is_one_value():
+    """Rows without an identity (two alike) are one value; distinct names merge as a set."""
     base = {"members": ["山田"], "funding": [{"funding_id": "", "name": "x"}] * 2}
     mine = {"members": ["山田", "佐藤"], "funding": base["funding"]}
     theirs = {"members": ["山田", "鈴木"], "funding": [{"funding_id": "", "name": "x"}]}
+    assert merge(base, mine, theirs) == \
+        {"members": ["山田", "鈴木", "佐藤"], "funding": [{"funding_id": "", "name": "x"}]}
+    other = [{"funding_id": "", "name": "y"}]
     with pytest.raises(MergeClash) as err:
-        merge(base, mine, theirs)
-    assert err.value.clashes == [Clash(("members",), ["山田"], ["山田", "佐藤"], ["山田", "鈴木"])]
-    assert merge(base, {**mine, "members": ["山田"]}, theirs) == \
-        {"members": ["山田", "鈴木"], "funding": [{"funding_id": "", "name": "x"}]}
+        merge(base, {**mine, "funding": other}, theirs)
+    assert err.value.clashes == [Clash(("funding",), base["funding"], other, theirs["funding"])]
 
 
 def test_order_one_side_reordered_is_taken_both_reordered_is_a_clash():
@@ -332,7 +334,7 @@ def test_pinned_version_is_never_pruned_and_restores(session, capsys):
     assert rows[0]["file"] == str(pinned) and not any(r["pinned"] for r in rows[1:])
     assert main(["history", str(session), GROUP]) == 0
     out = capsys.readouterr().out
-    assert "pinned: before import: steps.xlsx" in out.splitlines()[0]
+    assert "固定: before import: steps.xlsx" in out.splitlines()[0]     # pinned, in Japanese
     restored = store.restore(session, GROUP, 1)
     assert restored.revision == 27 and restored.annual_cases == 1200
     assert pinned.is_file()
@@ -346,3 +348,13 @@ def test_pinning_a_version_still_in_history_marks_its_row(session):
     [row] = store.history(session, GROUP)
     assert (row["revision"], row["pinned"], row["reason"]) == (1, True, "b")
     assert row["file"].endswith("history/work.000001.json")
+
+
+def test_lists_of_distinct_texts_merge_as_sets():
+    """Two members dismiss different suggestions at once: both stay dismissed; a removal on
+    one side is kept too."""
+    base = {"dismissed_levers": ["a:rpa", "b:faq"]}
+    mine = {"dismissed_levers": ["a:rpa", "b:faq", "c:ocr"]}
+    theirs = {"dismissed_levers": ["b:faq", "d:seal_review"]}          # removed a:rpa
+    assert merge(base, mine, theirs) == {"dismissed_levers": ["b:faq", "d:seal_review",
+                                                              "c:ocr"]}

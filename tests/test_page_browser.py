@@ -98,6 +98,8 @@ def test_four_members_edit_four_steps_at_once(served, browser):
 def test_a_clash_shows_both_values_and_the_member_chooses(served, browser):
     session, url = served
     a, b = _open(browser, url), _open(browser, url)
+    for page in (a, b):
+        page.locator(".kit-page-ready").wait_for(state="attached", timeout=60_000)
     work = store.load_work(session, "g01")
     i = next(i for i, s in enumerate(work.steps) if s.actor in STAFF_ACTORS)
     va, vb = work.steps[i].minutes + 31, work.steps[i].minutes + 47
@@ -109,7 +111,7 @@ def test_a_clash_shows_both_values_and_the_member_chooses(served, browser):
     first = store.load_work(session, "g01").steps[i].minutes
     loser, lost = (b, vb) if first == va else (a, va)
     choose = loser.get_by_role("button", name="自分の値を残す")
-    choose.wait_for(timeout=10_000)
+    choose.wait_for(timeout=30_000)
     text = loser.locator(".kit-editor").first.inner_text()
     assert f"{lost:g}" in text and f"{first:g}" in text           # both values shown
     assert float(_minutes(loser, i + 1).input_value()) == lost     # still on screen

@@ -177,7 +177,7 @@ def _print(args, out: Path) -> None:
                        pages=sum(p.pages for p in done)))
         for g in groups if args.a3 else ():
             sheet = A3Sheet(args.dir, g, lang)
-            p = printer.print_one_page(sheet.page_html(), out / f"{g}_a3.pdf")
+            p = sheet.print(printer, out / f"{g}_a3.pdf")   # front, and the flows on the back
             say(i18n.t("pdf.a3_printed", cli_lang(), path=p.path, scale=f"{p.scale:.2f}",
                        font=f"{SMALLEST_PT * p.scale:.1f}"))
 

@@ -17,8 +17,8 @@ from kit.documents.fragments import figure_html as _img
 from kit.documents.fragments import table as _table
 from kit.domain import selection, uncertainty
 
-SEED = 20261126
-DRAWS = 10_000
+SEED = uncertainty.SEED
+DRAWS = uncertainty.DRAWS
 SCENARIO_DRAWS = 2_000
 
 
@@ -28,7 +28,7 @@ class DecisionSections:
 
     @functools.cached_property
     def forecast(self) -> uncertainty.Forecast:
-        return uncertainty.monte_carlo(self.work, self.assumptions, n=DRAWS, seed=SEED)
+        return uncertainty.forecast(self.work, self.assumptions)      # the group's one set of draws
 
     def ranged(self, values: tuple[float, float, float], fmt, headline: float) -> str:
         """``value（P10〜P90）``: the deterministic, hand-computable ``headline`` (what
@@ -151,13 +151,19 @@ class DecisionSections:
     def _scenarios(self, options, table) -> str:
         rows = []
         extra = [self.work.systems] if selection.BUNDLE in table.index else []
+        ids = [o.system_id for o in self.work.systems]
         for option in [None, *options, *extra]:
             chosen = option is self.work.systems
             sid = selection.BUNDLE if chosen else option.system_id if option else ""
-            scen = selection.scenario(self.work, option)
-            f = uncertainty.monte_carlo(scen, self.assumptions, n=SCENARIO_DRAWS, seed=SEED)
             r = table.loc[sid]
-            m = SimpleNamespace(**r.to_dict())      # the scenario's headline figures, computed once
+            if chosen or (option is not None and ids == [sid]):      # the headline: the group's own costs, the group's draws
+                m, f = self.impact, self.forecast
+                r = {**r.to_dict(), **{k: getattr(m, k) for k in (
+                    "initial_cost_yen", "annual_cost_yen", "subsidy_yen")}}
+            else:
+                scen = selection.scenario(self.work, option)
+                f = uncertainty.monte_carlo(scen, self.assumptions, n=SCENARIO_DRAWS, seed=SEED)
+                m = SimpleNamespace(**r.to_dict())      # the scenario's headline figures
             name = (self.t("fin.bundle_row", names=_esc(r["name"])) if chosen
                     else _esc(option.name) if option else self.t("dec.no_system"))
             rows.append([name, str(int(r["steps_changed"])),

@@ -112,7 +112,42 @@ class FinanceSections:
         headers = [self.t("fin.col.channel"), self.t("fin.col.before"), self.t("fin.col.after")]
         return (f'<div class="cost-per-case"><h3>{self.t("fin.cost_per_case")}</h3>'
                 f'{_table(headers, rows, "cost-per-case")}'
-                f'<p class="note">{self.t("fin.cost_per_case_note")}</p></div>')
+                f'<p class="note">{self.t("fin.cost_per_case_note")}</p></div>'
+                + self.cost_by_route_html())
+
+    def cost_by_route_html(self) -> str:
+        """Cost per case by how the resident applies (窓口 / 郵送 / オンライン / コンビニ), before
+        and after, then with the running cost and the initial cost spread over the period."""
+        c = impact.cost_per_case_by_route(self.work, self.assumptions)
+        f, w, T = self.fmt, self.work, self.assumptions.horizon_years
+
+        def yen(x):
+            return "—" if x is None else f.yen(x)
+
+        rows = [[self.t(f"budget.route.{r}"), f.percent(v["share_before"]),
+                 f.percent(v["share_after"]), yen(v["before"]), yen(v["after"])]
+                for r, v in c["routes"].items()]
+        rows.append([f'<b>{self.t("budget.route.all")}</b>', f.percent(1.0), f.percent(1.0),
+                     f"<b>{f.yen(c['before'])}</b>", f"<b>{f.yen(c['after'])}</b>"])
+        cases = f.cases(w.annual_cases)
+        extra = [
+            (self.t("budget.row.running", annual=f.yen(w.costs.annual_cost_yen), cases=cases),
+             f"+{f.yen(c['running'])}"),
+            (self.t("budget.row.with_running"), f"<b>{f.yen(c['after_with_running'])}</b>"),
+            (self.t("budget.row.initial", initial=f.yen(w.costs.initial_cost_yen), years=T,
+                    cases=cases), f"+{f.yen(c['initial'])}"),
+            (self.t("budget.row.with_system"), f"<b>{f.yen(c['after_with_system'])}</b>")]
+        if c["subsidy"]:
+            extra += [(self.t("budget.row.subsidy", subsidy=f.yen(self.impact.subsidy_yen),
+                              years=T, cases=cases), f"−{f.yen(c['subsidy'])}"),
+                      (self.t("budget.row.with_system_net"),
+                       f"<b>{f.yen(c['after_with_system_net'])}</b>")]
+        rows += [[label, "", "", "", value] for label, value in extra]
+        headers = [self.t(f"budget.col.{k}")
+                   for k in ("route", "share_before", "share_after", "before", "after")]
+        note = self.t("budget.cost_by_route_note", uptake=f.percent(c["uptake"]))
+        return (f'<div class="cost-by-route"><h3>{self.t("budget.cost_by_route")}</h3>'
+                f'{_table(headers, rows, "cost-by-route")}<p class="note">{note}</p></div>')
 
     def waterfall_html(self) -> str:
         """Total cost, minus each funding source in order, down to the general fund."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 import re
 
 
@@ -92,3 +93,27 @@ def keep_with_next(fragment: str) -> str:
                 pos = after
             break
     return "".join(out) + fragment[pos:]
+
+
+# -- inputs printed as entered (docs/formulas.md, "Precision of inputs") ---------------------
+INPUT_DIGITS_MIN, INPUT_DIGITS_MAX = 1, 4
+
+
+def input_digits(*values: float | None, least: int = INPUT_DIGITS_MIN,
+                 most: int = INPUT_DIGITS_MAX) -> int:
+    """The decimals the inputs were entered with (``0.05`` → 2, ``12`` → 0), at least
+    ``least`` and at most ``most``: a table printing them lets a reader recompute each row."""
+    digits = least
+    for x in values:
+        if x is None or not math.isfinite(float(x)):
+            continue
+        text = f"{abs(float(x)):.{most}f}".rstrip("0")
+        digits = max(digits, len(text.partition(".")[2]))
+    return min(digits, most)
+
+
+def input_number(x: float | None, *row: float | None) -> str:
+    """``x`` with the decimals of the inputs of its row (``x`` and ``row``): 0.05 → "0.05"."""
+    from kit import i18n
+
+    return i18n.fmt_number(x, input_digits(x, *row))

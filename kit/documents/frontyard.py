@@ -88,7 +88,21 @@ class FrontyardSections:
         headers = [""] + [self.t(f"fy.col.{c}") for c in shown]
         return (f'<section class="frontyard"><h2>{self.t("fy.title")}</h2>'
                 f'{table(headers, rows, "figures frontyard")}'
-                f'<p class="note">{self.t("fy.measures_note")}</p></section>')
+                f'<p class="note">{self.t("fy.measures_note")}</p>'
+                f'<p class="note">{self.t("budget.visits_note")}</p>'
+                f'{self.two_waits_html()}</section>')
+
+    def two_waits_html(self) -> str:
+        """The queue model's mean wait (year, As-Is) beside the waiting minutes the steps
+        assume, and why they differ; "" without a counter profile or a waiting step."""
+        steps = frontyard.steps_wait_minutes(self.work)
+        if self.queue_views is None or steps is None:
+            return ""
+        a = self.queue_views["asis"]
+        text = self.t("budget.wait_compare", counters=a.counters,
+                      model=self.fmt.wait(a.mean_wait_minutes), steps=self.fmt.wait(steps))
+        return (f'<p class="two-waits">{text}</p>'
+                f'<p class="note">{self.t("budget.wait_why")}</p>')
 
     # -- the counter queue ----------------------------------------------------------------
     @functools.cached_property

@@ -12,14 +12,17 @@ from pathlib import Path
 
 from kit import i18n
 from kit.documents.after import AfterSections
+from kit.documents.appendix import AppendixSections
 from kit.documents.base import Document
 from kit.documents.decision import DecisionSections
 from kit.documents.finance import FinanceSections
 from kit.documents.fiscal import FiscalSections
-from kit.documents.fragments import esc, figure_html
+from kit.documents.fragments import esc, figure_html, input_number
 from kit.documents.fragments import table as _table
 from kit.documents.frontyard import FrontyardSections
+from kit.documents.levers import LeverSections
 from kit.documents.options import OptionsSections
+from kit.documents.risks import RiskSections
 from kit.domain import impact
 from kit.domain.model import Phase
 from kit.io import store
@@ -31,13 +34,13 @@ def _num(x: float, digits: int = 0) -> str:
 
 
 class Handout(AfterSections, FiscalSections, FinanceSections, FrontyardSections, DecisionSections,
-              OptionsSections, Document):
+              OptionsSections, RiskSections, AppendixSections, LeverSections, Document):
     """One group's handout, read from ``session_dir`` (the single source of truth)."""
 
-    SECTIONS = ("header", "charter", "verdict", "key_figures", "options", "uncertainty",
-                "changes", "roadmap",
+    SECTIONS = ("header", "charter", "verdict", "key_figures", "options", "uncertainty", "risks",
+                "changes", "levers", "roadmap",
                 "actions", "charts", "frontyard", "counter", "life_events", "selection",
-                "funding", "fiscal", "as_is", "assumptions", "follow_up", "footer")
+                "funding", "fiscal", "as_is", "assumptions", "follow_up", "appendix", "footer")
 
     def __init__(self, session_dir: str | Path, group_id: str, lang: str = "ja"):
         self.session_dir = Path(session_dir)
@@ -116,7 +119,7 @@ class Handout(AfterSections, FiscalSections, FinanceSections, FrontyardSections,
             if step.is_new:
                 continue
             rows.append([str(i), esc(step.name), i18n.label("actor", step.actor, L),
-                         i18n.label("channel", step.channel, L), _num(step.minutes, 1),
+                         i18n.label("channel", step.channel, L), input_number(step.minutes),
                          i18n.fmt_percent(step.share), _num(step.wait_days, 1),
                          i18n.label("value", step.value, L), _num(row.hours, 1),
                          esc(step.pain)])
@@ -152,7 +155,8 @@ class Handout(AfterSections, FiscalSections, FinanceSections, FrontyardSections,
                 continue
             rows = [[esc(s.name) + (" ★" if s.is_new else ""),
                      i18n.label("action", s.action, L),
-                     "—" if s.is_new else _num(s.minutes, 1), _num(s.minutes_tobe, 1),
+                     "—" if s.is_new else input_number(s.minutes, s.minutes_tobe),
+                     input_number(s.minutes_tobe, None if s.is_new else s.minutes),
                      i18n.label("bool", s.uptake_dependent, L),
                      _num(df.at[s.id, "hours_saved"], 1) if df.at[s.id, "staff"] else "—"]
                     for s in steps]

@@ -27,25 +27,36 @@ from kit.exceptions import KitError
 from kit.io import store
 from kit.workspace.demo import resolve
 
-DRAWS = 2000
-
 
 @dataclass
 class GroupResult:
     work: object
     impact: impact.Impact
-    samples: np.ndarray | None = None      # Monte Carlo draws of hours saved, if any
+    samples: np.ndarray | None = None      # the group's Monte Carlo draws of hours saved
+    p10_p90: tuple[float, float] | None = None     # hours saved: exactly the handout's P10–P90
+    npv_p10_p90: tuple[float, float] | None = None  # NPV: the handout's P10–P90
 
 
-def _draws(work, assumptions, seed: int) -> np.ndarray | None:
+def _forecast(work, assumptions):
+    """The group's one set of draws (:func:`kit.domain.uncertainty.forecast`, the handout's)."""
     try:
         from kit.domain import uncertainty
-        forecast = uncertainty.monte_carlo(work, assumptions, n=DRAWS, seed=seed)
+        forecast = uncertainty.forecast(work, assumptions)
     except (ImportError, AttributeError, KitError):
         return None
-    if not getattr(forecast, "uncertain_inputs", 0):
-        return None
-    return np.asarray(forecast.samples["hours_saved"], dtype=float)
+    return forecast if getattr(forecast, "uncertain_inputs", 0) else None
+
+
+def _result(work, m, assumptions, i: int) -> GroupResult:
+    f = _forecast(work, assumptions)
+    if f is None:
+        return GroupResult(work, m)
+    p10, _, p90 = f.p("hours_saved")
+    n10, _, n90 = f.p("npv_yen")
+    # the city's range sums the groups' draws; a fixed shuffle per group keeps each group's
+    # distribution (and its P10–P90) and makes the groups independent (same seed otherwise)
+    draws = np.random.default_rng(1000 + i).permutation(f.samples["hours_saved"])
+    return GroupResult(work, m, draws, (p10, p90), (n10, n90))
 
 
 class Summary(SummaryAfterSections, FrontyardSummary, Document):
@@ -66,7 +77,7 @@ class Summary(SummaryAfterSections, FrontyardSummary, Document):
             except KitError:
                 self.unavailable.append(gid)
                 continue
-            self.groups.append(GroupResult(work, m, _draws(work, self.assumptions, 1000 + i)))
+            self.groups.append(_result(work, m, self.assumptions, i))
 
     @classmethod
     def open(cls, session_dir: str | Path = "", lang: str = "ja") -> Summary:
@@ -86,7 +97,7 @@ class Summary(SummaryAfterSections, FrontyardSummary, Document):
     def hours_range(self, group: GroupResult | None = None) -> tuple[float, float] | None:
         """P10, P90 of hours saved for one group, or for the city (sum of draws)."""
         if group is not None:
-            s = group.samples
+            return group.p10_p90
         else:
             if not self.groups or any(g.samples is None for g in self.groups):
                 return None
@@ -143,6 +154,15 @@ class Summary(SummaryAfterSections, FrontyardSummary, Document):
             f'<p>{self.t("report.no_changes")}</p>'
         return f'<section class="changes"><h2>{self.t("summary.quick_wins")}</h2>{body}</section>'
 
+    def _npv_text(self, g: GroupResult) -> str:
+        """NPV with the handout's P10–P90 beside it (the same draws, the same formatter)."""
+        text = self.yen(g.impact.npv_yen)
+        r = g.npv_p10_p90
+        if r is None or self.yen(r[0]) == self.yen(r[1]):
+            return text
+        return (f'{text} <span class="range">'
+                f'{self.t("dec.range", low=self.yen(r[0]), high=self.yen(r[1]))}</span>')
+
     def groups_html(self) -> str:
         """Per group, in two tables so that each fits an A4 page: the hours, then the money."""
         order = sorted(self.groups, key=lambda g: (-g.impact.quick_win_hours_saved,
@@ -156,7 +176,7 @@ class Summary(SummaryAfterSections, FrontyardSummary, Document):
                   self.hours(g.impact.not_delivered_hours)] for g in order]
         money = [[esc(g.work.group_id), esc(g.work.theme), self.yen(g.impact.cost_saved_yen),
                   self.yen(g.impact.cash_saved_yen), self.yen(g.impact.subsidy_yen),
-                  self.yen(g.impact.general_fund_yen), self.yen(g.impact.npv_yen)]
+                  self.yen(g.impact.general_fund_yen), self._npv_text(g)]
                  for g in order]
         hours_head = who + [self.t("fig.hours_saved"), self.t("summary.col_range"),
                             self.t("report.quick_wins"), self.t("report.redesign"),

@@ -227,3 +227,15 @@ def measures(work: GroupWork, m: impact.Impact, views: dict[str, QueueView] | No
     if work.actuals.uptake is not None:
         out["online_share"]["measured_after"] = work.actuals.uptake
     return {key: out[key] for key in MEASURES}
+
+
+WAIT_WORDS = ("待ち", "待つ")       # a resident step that is the wait itself (順番待ち)
+
+
+def steps_wait_minutes(work: GroupWork) -> float | None:
+    """The waiting minutes the group wrote in its steps, As-Is: ``Σ p_i·t_i`` over resident
+    counter steps named as a wait (「順番待ち」); None when no step is. Shown beside the queue
+    model's mean wait (docs/frontyard.md, "Two waits")."""
+    steps = [s for s in work.steps if not s.is_new and s.actor.value == "resident"
+             and s.channel.value == "counter" and any(w in s.name for w in WAIT_WORDS)]
+    return float(sum(s.share * s.minutes for s in steps)) if steps else None

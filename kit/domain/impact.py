@@ -21,6 +21,42 @@ from kit.domain import bundle, finance, fiscal
 from kit.domain.model import Actor, Assumptions, GroupWork, ValueClass
 
 STAFF, RESIDENT = finance.STAFF, finance.RESIDENT
+# a counter step whose name says the resident comes back another time: a new trip
+NEW_TRIP_WORDS = ("出直し", "再来庁", "あらためて来庁")
+
+
+def starts_new_trip(step) -> bool:
+    """A step that starts a new trip to the office: its ``new_trip`` flag, or 「出直し」
+    「再来庁」「あらためて来庁」 in its name."""
+    return bool(getattr(step, "new_trip", False)) or any(w in step.name for w in NEW_TRIP_WORDS)
+
+
+def _trips(share: np.ndarray, new_trip: np.ndarray) -> float:
+    """Trips a case makes: the first trip once (the largest share among the counter steps
+    that are not a new trip), plus each new trip at its share."""
+    first = share[~new_trip]
+    return float((first.max() if first.size else 0.0) + share[new_trip].sum())
+
+
+def visits_per_case(df: pd.DataFrame, uptake: float) -> tuple[float, float]:
+    """Trips to the office a case, As-Is and To-Be, from :func:`step_table`'s columns (the
+    rows given: a procedure's steps or all). To-Be: the online share ``uptake`` takes every
+    change; the others the As-Is visits of the online-dependent steps. Online cases make no
+    first trip when an online-dependent counter step of theirs is removed (they stay away, as
+    :func:`kit.domain.frontyard.counter_demand` counts visitors); their new trips still count."""
+    visit, new = df["counter_visit"].to_numpy(bool), df["new_trip"].to_numpy(bool)
+    exists, dep = ~df["is_new"].to_numpy(bool), df["uptake_dependent"].to_numpy(bool)
+    asis = np.where(visit & exists, df["share"].to_numpy(float), 0.0)
+    tobe = np.where(visit & ~df["gone"].to_numpy(bool), df["share_after"].to_numpy(float),
+                    0.0)
+    gone = df["gone"].to_numpy(bool)
+    before, online = _trips(asis, new), _trips(tobe, new)
+    if not dep.any():
+        return before, online
+    if (visit & dep & gone & exists & ~new).any():     # online cases stay away (frontyard)
+        online = float(tobe[new].sum())
+    offline = _trips(np.where(dep, asis, tobe), new)
+    return before, uptake * online + (1 - uptake) * offline
 
 
 def step_table(work: GroupWork, uptake: float, planned: bool = False) -> pd.DataFrame:
@@ -54,6 +90,7 @@ def step_table(work: GroupWork, uptake: float, planned: bool = False) -> pd.Data
     visit = (actor == Actor.resident.value) & (channel == "counter")
     visits = share * (visit & exists)
     gone = (action == "eliminate") | (minutes_after <= 0)
+    new_trip = np.array([starts_new_trip(s) for s in steps], dtype=bool)
     cost = share * unit_cost * exists       # non-labour yen per case (postage, printing)
     return pd.DataFrame({
         "id": [s.id for s in steps],
@@ -74,7 +111,7 @@ def step_table(work: GroupWork, uptake: float, planned: bool = False) -> pd.Data
         "hours_saved": hours - hours_after,
         "lead_days": lead,
         "lead_days_after": u * (share_after * wait_after) + (1 - u) * lead,
-        "visits": visits,
+        "visits": visits, "counter_visit": visit, "gone": gone, "new_trip": new_trip,
         "visits_after": u * (share_after * (visit & ~gone)) + (1 - u) * visits,
     })
 
@@ -180,7 +217,8 @@ def compute(work: GroupWork, assumptions: Assumptions) -> Impact:
     planned = step_table(work, u, planned=True)
     at_stake = dict(zip(planned["id"], planned["hours_saved"] * planned["staff"], strict=True))
     missing = bundle.not_delivered(work, {k: float(v) for k, v in at_stake.items()})
-    visits_saved = float(df["visits"].sum() - df["visits_after"].sum())
+    visits_asis, visits_tobe = visits_per_case(df, u)
+    visits_saved = visits_asis - visits_tobe
     res_saved = float(out["resident_hours_saved"])
     start = fiscal.start_year(a)
     return Impact(
@@ -190,8 +228,7 @@ def compute(work: GroupWork, assumptions: Assumptions) -> Impact:
         cost_saved_yen=float(out["cost_saved_yen"]),
         resident_hours_asis=res_asis, resident_hours_tobe=res_asis - res_saved,
         resident_hours_saved=res_saved,
-        visits_per_case_asis=float(df["visits"].sum()),
-        visits_per_case_tobe=float(df["visits_after"].sum()),
+        visits_per_case_asis=visits_asis, visits_per_case_tobe=visits_tobe,
         lead_time_asis_days=float(df["lead_days"].sum()),
         lead_time_tobe_days=float(df["lead_days_after"].sum()),
         waste_share=waste / hours_asis if hours_asis else 0.0,
@@ -243,3 +280,63 @@ def hours_by_actor(work: GroupWork, assumptions: Assumptions) -> pd.DataFrame:
     """Annual hours As-Is and To-Be per actor (staff and resident actors)."""
     df = step_table(work, group_uptake(work, assumptions))
     return df.groupby("actor", sort=False)[["hours", "hours_after"]].sum()
+
+
+ROUTES = ("counter", "post", "online", "store")       # how a resident applies
+
+
+def _route_asis(steps) -> str:
+    """How cases are applied for As-Is: the first of 窓口 / 郵送 / オンライン / コンビニ among
+    the resident's channels (counter staff steps count as 窓口); 窓口 by default."""
+    seen = {s.channel.value for s in steps if not s.is_new and s.actor == Actor.resident}
+    seen |= {"counter" for s in steps if not s.is_new and s.actor.value == "counter"}
+    return next((r for r in ROUTES if r in seen), "counter")
+
+
+def cost_per_case_by_route(work: GroupWork, assumptions: Assumptions) -> dict:
+    """Yen per case by how the resident applies, before and after, with the system's cost
+    (docs/formulas.md, "Cost per case with the system").
+
+    Per case: staff minutes × share × labour cost / 60 + non-labour unit costs. As-Is every
+    case takes the As-Is route (:func:`_route_asis`). To-Be a share ``u`` applies through the
+    new channel (コンビニ when a change needs ``convenience_store``, else オンライン) and
+    takes every change; the others keep the As-Is route and the As-Is values of the
+    online-dependent steps. System costs per case: running ``Ca / V`` and the initial cost
+    spread over the period ``C0 / (T · V)`` (before funding; the subsidy's share apart)."""
+    steps = bundle.effective(work).steps
+    u = group_uptake(work, assumptions)
+    L, V, T = assumptions.labour_cost_yen_per_hour, float(work.annual_cases), \
+        assumptions.horizon_years
+    staff = {getattr(a, "value", a) for a in STAFF}
+
+    def yen(s, after: bool) -> float:
+        if not after:
+            return 0.0 if s.is_new else s.share * (
+                s.minutes * L / 60 * (s.actor.value in staff) + s.unit_cost_yen)
+        return s.share_tobe * (s.minutes_tobe * L / 60 * (s.actor.value in staff)
+                               + s.unit_cost_tobe)
+
+    before = float(sum(yen(s, False) for s in steps))
+    online = float(sum(yen(s, True) for s in steps))
+    offline = float(sum(yen(s, not s.uptake_dependent) for s in steps))
+    old = _route_asis(steps)
+    new = "store" if any("convenience_store" in s.needs_tags for s in steps) else "online"
+    if not any(s.uptake_dependent for s in steps) or u <= 0:
+        new = old
+    rows = {old: {"share_before": 1.0, "before": before, "share_after": 0.0, "after": None}}
+    if new == old:
+        rows[old].update(share_after=1.0, after=offline * (1 - u) + online * u)
+    else:
+        rows[old].update(share_after=1 - u, after=offline)
+        rows[new] = {"share_before": 0.0, "before": None, "share_after": u, "after": online}
+    after = offline * (1 - u) + online * u
+    running = work.costs.annual_cost_yen / V if V else 0.0
+    initial = work.costs.initial_cost_yen / (T * V) if V and T else 0.0
+    subsidy = 0.0
+    if V and T and work.costs.initial_cost_yen:
+        subsidy = compute(work, assumptions).subsidy_yen / (T * V)
+    return {"routes": {r: rows[r] for r in ROUTES if r in rows}, "uptake": u,
+            "before": before, "after": after, "running": running, "initial": initial,
+            "subsidy": subsidy, "after_with_running": after + running,
+            "after_with_system": after + running + initial,
+            "after_with_system_net": after + running + initial - subsidy}

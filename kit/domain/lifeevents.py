@@ -4,7 +4,9 @@ A step belongs to the procedures named in its ``procedure`` field (``転入;国�
 belong to several). Per procedure, and for the whole life event (every step of the group
 once), before and after the change (docs/frontyard.md "Life events"):
 
-- **counter visits** ``Σ p_i`` over resident steps on the counter channel (the kit's visits,
+- **counter visits** trips to the office, once a case however many counter steps (the largest
+  ``p_i`` of the resident's counter steps) plus each step that starts a new trip (出直し …) at
+  its ``p_i`` (:func:`kit.domain.impact.visits_per_case`; the kit's visits,
   :func:`kit.domain.impact.step_table`);
 - **forms the resident writes (書く回数)** ``Σ p_i`` over resident steps on the paper channel
   (a form filled in by hand). In the To-Be a form no longer counts when staff prepare it:
@@ -68,13 +70,23 @@ def step_measures(work: GroupWork, uptake: float) -> pd.DataFrame:
     out["office_minutes_asis"] = p * t * (at_office & exists)
     out["office_minutes_tobe"] = u * pa * ta * at_office + (1 - u) * out["office_minutes_asis"]
     out["tags"] = [split_tags(s.procedure) for s in work.steps]
+    for col in VISIT_COLUMNS:                   # trips counted once a case (impact)
+        out[col] = df[col]
+    out["uptake"] = uptake
     return out
+
+
+VISIT_COLUMNS = ("counter_visit", "gone", "new_trip", "is_new", "uptake_dependent", "share",
+                 "share_after")
 
 
 def _totals(part: pd.DataFrame) -> dict:
     needed = float(part["forms_needed"].sum())
     row = {f"{m}_{v}": float(part[f"{m}_{v}"].sum()) for m in MEASURES[:3]
            for v in ("asis", "tobe")}
+    if len(part):
+        row["visits_asis"], row["visits_tobe"] = impact.visits_per_case(
+            part, float(part["uptake"].iloc[0]))
     for v in ("asis", "tobe"):
         row[f"kakanai_{v}"] = 1 - row[f"forms_{v}"] / needed if needed > 0 else float("nan")
     row["steps"] = len(part)

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from kit import i18n
+from kit.domain import values
 from kit.domain.counter import CounterProfile
 from kit.domain.dates import check_date
 from kit.domain.debt import FundingKind, default_start, parse_kind
@@ -75,7 +76,8 @@ def _finite(value: float) -> float:
 
 
 Number = Annotated[float, BeforeValidator(to_number)]
-Minutes = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=MAX_MINUTES)]
+# minutes as clerks type them (0:10, 1時間半, 約8, 10〜15): the sheet import's one parser
+Minutes = Annotated[float, BeforeValidator(values.to_minutes), Field(ge=0, le=MAX_MINUTES)]
 Share = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=1)]
 Days = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=3650)]
 Yen = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=MAX_YEN)]
@@ -132,6 +134,7 @@ class Step(_Model):
     phase: Phase = Phase.quick_win
     uptake_dependent: Flag = False
     is_new: Flag = False        # added in the To-Be: no As-Is time
+    new_trip: Flag = False      # the resident comes back another time (出直し): a new visit
     # decision depth: three-point To-Be minutes and the capability a change needs
     minutes_after_low: Minutes | None = None
     minutes_after_high: Minutes | None = None
@@ -352,7 +355,9 @@ class GroupWork(_Model):
     snapshots: list[Actuals] = Field(default_factory=list, max_length=100)   # follow-ups
     charter: plan.Charter = Field(default_factory=lambda: plan.Charter())
     actions: list[plan.ActionItem] = Field(default_factory=list, max_length=200)
+    risks: list[_risks.Risk] = Field(default_factory=list, max_length=30)   # the group's own
     counter: CounterProfile | None = None       # the counter queue (kit.domain.frontyard)
+    dismissed_levers: list[str] = Field(default_factory=list, max_length=2000)  # kit.domain.levers
 
     @model_validator(mode="before")
     @classmethod
@@ -406,6 +411,7 @@ class Session(_Model):
     groups: list[GroupId] = Field(default_factory=list)
     systems: list[SystemOption] = Field(default_factory=list, max_length=100)
     funding_sources: list[FundingSource] = Field(default_factory=list, max_length=100)
+    roles: dict[str, str] = Field(default_factory=dict, max_length=200)  # 主査: 担当 (name -> actor)
 
     @field_validator("lang")
     @classmethod
@@ -440,3 +446,4 @@ class Session(_Model):
 
 # The after-workshop types build on _Model: imported last (GroupWork resolves them on first use).
 from kit.domain import plan  # noqa: E402
+from kit.domain import risks as _risks  # noqa: E402

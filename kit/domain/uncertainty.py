@@ -24,6 +24,8 @@ duration (no implementation schedule), it only states the figure.
 from __future__ import annotations
 
 import functools
+import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,6 +39,8 @@ OPTIMISM_BIAS_CAPEX = 2.00       # upper bound, equipment/development (Green Boo
 OPTIMISM_BIAS_CAPEX_LOWER = 0.10
 OPTIMISM_BIAS_DURATION = 0.54
 PERCENTILES = (10, 50, 90)
+SEED = 20261126                 # the one seed of every document's draws
+DRAWS = 10_000                  # the one number of draws (handout, summary, editors, JSON)
 OUTPUTS = ("hours_saved", "cost_saved_yen", "npv_yen", "general_fund_yen",
            "resident_hours_saved", "payback_years", "quick_win_hours_saved",
            "redesign_hours_saved")
@@ -194,6 +198,47 @@ def monte_carlo(work: GroupWork, assumptions: Assumptions, n: int = 10_000,
     return Forecast(n=n, seed=seed, percentiles=pct, samples=out,
                     optimism_bias=bool(work.optimism_bias),
                     uncertain_inputs=len(inp.named()))
+
+
+_FORECASTS: OrderedDict = OrderedDict()
+_CACHE_SIZE = 64
+
+
+def _content_key(work: GroupWork, assumptions: Assumptions, n: int, seed: int) -> tuple:
+    text = work.model_dump_json() + "\x00" + assumptions.model_dump_json()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest(), int(n), int(seed)
+
+
+def forecast(work: GroupWork, assumptions: Assumptions, n: int = DRAWS,
+             seed: int = SEED) -> Forecast:
+    """**The** draws of a group: :func:`monte_carlo` at ``DRAWS``/``SEED``, cached by the
+    content of (work, assumptions). The handout's key figures, its scenario and options
+    tables, the session summary, the editors and ``kit impact --json`` all read these, so a
+    quantity has one P10–P90 everywhere. The samples are read-only (shared)."""
+    key = _content_key(work, assumptions, n, seed)
+    hit = _FORECASTS.get(key)
+    if hit is not None:
+        _FORECASTS.move_to_end(key)
+        return hit
+    f = monte_carlo(work, assumptions, n=n, seed=seed)
+    for v in f.samples.values():
+        v.setflags(write=False)
+    _FORECASTS[key] = f
+    while len(_FORECASTS) > _CACHE_SIZE:
+        _FORECASTS.popitem(last=False)
+    return f
+
+
+def ranges(work: GroupWork, assumptions: Assumptions) -> dict[str, dict[str, float | None]]:
+    """``{output: {"p10", "p50", "p90"}}`` of :func:`forecast` for ``kit impact --json``
+    (an infinite payback — not recovered — is ``None``)."""
+    f = forecast(work, assumptions)
+
+    def num(x: float) -> float | None:
+        return None if np.isinf(x) else float(x)
+
+    return {k: dict(zip(("p10", "p50", "p90"), map(num, f.p(k)), strict=True))
+            for k in OUTPUTS}
 
 
 def tornado(work: GroupWork, assumptions: Assumptions, output: str = "npv_yen",

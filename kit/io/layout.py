@@ -35,7 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from kit.domain.problems import Problems
-from kit.domain.values import header_key, to_number
+from kit.domain.values import header_key, one_line, to_number
 from kit.io import sheets
 from kit.io.sheets import fail
 
@@ -181,7 +181,7 @@ def locate(grid: Grid, file: str, known: dict[str, str], problems: Problems) -> 
     skip = {n for n, _ in skipped}
     _merges(grid, rows, h + 1, named, skip, problems, file)
     keep = sorted(named)
-    headers = [unicodedata.normalize("NFKC", head[i]).strip() for i in keep]
+    headers = [one_line(unicodedata.normalize("NFKC", head[i])) for i in keep]
     index, body = [], []
     for n, row in enumerate(rows[h + 1:], start=h + 2):
         cells = [row[i] for i in keep]

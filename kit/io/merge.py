@@ -115,8 +115,23 @@ def _merge(base, mine, theirs, path: tuple, clashes: list[Clash]):
             keyed = [_keyed(items) for items in (base, mine, theirs)]
             if all(k is not None for k in keyed):
                 return _merge_items(*keyed, path, clashes)
+            if path[-1:] != (ORDER,) and all(_is_set(x) for x in (base, mine, theirs)):
+                return _merge_sets(base, mine, theirs)
     clashes.append(Clash(path, base, mine, theirs))
     return theirs
+
+
+def _is_set(items: list) -> bool:
+    """A list of distinct texts (e.g. dismissed suggestions, member names): merged as a set."""
+    return all(isinstance(x, str) for x in items) and len(set(items)) == len(items)
+
+
+def _merge_sets(base: list, mine: list, theirs: list) -> list:
+    """Both sides' additions kept, both sides' removals applied; theirs' order, then mine's
+    additions in their order."""
+    removed = (set(base) - set(mine)) | (set(base) - set(theirs))
+    merged = [x for x in theirs if x not in removed]
+    return merged + [x for x in mine if x not in merged and x not in removed]
 
 
 def _merge_dicts(base: dict, mine: dict, theirs: dict, path: tuple, clashes: list) -> dict:

@@ -187,9 +187,27 @@ def cell_text(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return _num_text(value)
-    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+    if isinstance(value, _dt.datetime) and value < _EXCEL_DAY_ONE:
+        value = value - _EXCEL_EPOCH       # h:mm over 24 hours: elapsed time, not a date
+    if isinstance(value, _dt.time):
+        value = _dt.timedelta(hours=value.hour, minutes=value.minute, seconds=value.second)
+    if isinstance(value, _dt.timedelta):
+        return clock_text(value)
+    if isinstance(value, (_dt.datetime, _dt.date)):
         return value.isoformat()
     return str(value).strip()
+
+
+_EXCEL_EPOCH = _dt.datetime(1899, 12, 31)   # openpyxl reads serials below 60 so
+_EXCEL_DAY_ONE = _dt.datetime(1900, 3, 1)     # before it, an h:mm cell's days, not a date
+
+
+def clock_text(span: _dt.timedelta) -> str:
+    """A time cell as Excel shows it: ``0:10``, ``25:30`` (``1:30:15`` with seconds)."""
+    seconds = round(span.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}" + (f":{secs:02d}" if secs else "")
 
 
 def read_table(path: str | Path, *, max_mb: float = 20, known: dict[str, str] | None = None,

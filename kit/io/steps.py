@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +12,14 @@ from kit import i18n
 from kit.domain import model
 from kit.domain.checks import Check, step_warnings
 from kit.domain.model import Step
-from kit.domain.values import header_key
+from kit.domain.values import (
+    MINUTES_WARN,
+    header_key,
+    read_range,
+    reading_kind,
+    to_minutes,
+    to_number,
+)
 from kit.io.layout import Table, find_columns, read_table
 from kit.io.sheets import SUFFIXES, build_row, fail, fill_sheet, lookup, records, write_csv
 
@@ -39,14 +47,140 @@ _ENUM_LOOKUP = {kind: lookup([(member.value, member.value) for member in enum]
                 for kind, enum in _ENUMS.items()}
 
 
-# --- errors -------------------------------------------------------------------------------
-def _step_data(cells: dict[str, str]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for name, text in cells.items():
-        if text == "":
-            continue        # the model's default
-        data[name] = _ENUM_LOOKUP[name].get(header_key(text), text) if name in _ENUMS else text
-    return data
+ROLES_FILE = ("roles", "roles.yaml")      # data_samples/roles/roles.yaml (kit/samples/roles)
+
+
+@dataclass
+class Roles:
+    """Role names (担当者, 係長 …) read as actors: the bundled table, then the session's."""
+
+    names: dict[str, str]                   # header_key(name) -> actor value
+    path: str = ""
+    session: bool = False
+
+    @classmethod
+    def load(cls, extra: dict[str, str] | None = None) -> Roles:
+        import yaml
+
+        from kit import resources
+
+        file = resources.file("samples", *ROLES_FILE)
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) if file.is_file() else {}
+        names = {header_key(name): model.Actor(actor).value
+                 for actor, listed in (data or {}).items() for name in listed or ()}
+        for name, actor in (extra or {}).items():
+            value = _ENUM_LOOKUP["actor"].get(header_key(actor))
+            if value is None:
+                choices = tuple("/".join(t for t, _ in i18n.choices("actor", lang))
+                                for lang in i18n.LANGS)
+                raise fail("err.choice", field="roles", value=f"{name}: {actor}",
+                           choices=choices)
+            names[header_key(name)] = value
+        return cls(names, str(file), bool(extra))
+
+    def where(self) -> tuple[str, str]:
+        texts = i18n.both("clerk.roles_table", path=self.path)
+        if self.session:
+            more = i18n.both("clerk.roles_session")
+            return tuple(f"{a}・{b}" if i == 0 else f"{a}, {b}"
+                         for i, (a, b) in enumerate(zip(texts, more, strict=True)))
+        return texts
+
+
+MINUTE_FIELDS = ("minutes", "minutes_after", "minutes_after_low", "minutes_after_high")
+NUMBER_FIELDS = ("share", "wait_days", "share_after", "wait_days_after", "unit_cost_yen",
+                 "unit_cost_after_yen")
+
+
+def _shown(number: float) -> str:
+    number = float(number)
+    if not math.isfinite(number) or abs(number) >= 1e15:
+        return str(number)
+    text = f"{number:.4f}".rstrip("0")
+    return i18n.fmt_number(number, len(text.split(".")[1]))
+
+
+def _both(key: str, **values: Any) -> tuple[str, str]:
+    """The message in both languages; a tuple value is (ja, en)."""
+    return tuple(i18n.t(key, lang, **{k: v[i] if isinstance(v, tuple) else v
+                                      for k, v in values.items()})
+                 for i, lang in enumerate(i18n.LANGS))
+
+
+class _Reader:
+    """Reads one sheet's cells as clerks type them and says how (docs/inputs.md)."""
+
+    def __init__(self, roles: Roles, problems):
+        self.roles, self.problems = roles, problems
+        self.lines: list[tuple[str, str]] = []
+        self.used: dict[str, tuple[str, list[int]]] = {}   # role name -> (actor, rows)
+
+    def say(self, key: str, **values) -> None:
+        self.lines.append(_both(key, **values))
+
+    def number(self, name: str, text: str, row: int, field: str, data: dict,
+               cells: dict) -> None:
+        minutes = name in MINUTE_FIELDS
+        number = to_minutes(text) if minutes else to_number(text)
+        kind = reading_kind(text, number)
+        data[name] = number if kind else text   # as written: the model's message names it
+        where = {"row": row, "field": field, "value": text, "read": _shown(number)
+                 if isinstance(number, float) else text}
+        if kind == "range":
+            low, high = read_range(text)
+            if name == "minutes_after" and not cells.get("minutes_after_low") \
+                    and not cells.get("minutes_after_high"):
+                data.update(minutes_after_low=low, minutes_after_high=high)
+                self.say("clerk.read_range", low=_shown(low), high=_shown(high), **where)
+            else:
+                self.say("clerk.read_midpoint", **where)
+        elif kind:
+            self.say(f"clerk.read_{kind}", **where)
+        if minutes and isinstance(number, float) and number > MINUTES_WARN:
+            self.say("clerk.warn_long", hours=_shown(round(number / 60, 1)), **where)
+
+    def actor(self, text: str, row: int, field: str) -> str | None:
+        key = header_key(text)
+        if key in _ENUM_LOOKUP["actor"]:
+            return _ENUM_LOOKUP["actor"][key]
+        if key in self.roles.names:
+            actor = self.roles.names[key]
+            self.used.setdefault(text, (actor, []))[1].append(row)
+            return actor
+        choices = tuple("/".join(t for t, _ in i18n.choices("actor", lang)) for lang in i18n.LANGS)
+        self.problems.add(fail("clerk.err_role", row=row, attr="actor", field=field,
+                               value=text, choices=choices, table=self.roles.where()))
+        return None
+
+    def data(self, cells: dict[str, str], row: int, headers: dict[str, str]) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for name, text in cells.items():
+            if text == "":
+                continue        # the model's default
+            if name == "actor":
+                actor = self.actor(text, row, headers[name])
+                if actor is not None:
+                    data[name] = actor
+            elif name in _ENUMS:
+                data[name] = _ENUM_LOOKUP[name].get(header_key(text), text)
+            elif name in MINUTE_FIELDS or name in NUMBER_FIELDS:
+                self.number(name, text, row, headers[name], data, cells)
+            else:
+                data[name] = text
+        return data
+
+    def notes(self) -> list[tuple[str, str]]:
+        if not self.used:
+            return list(self.lines)
+        pairs = []
+        for lang in i18n.LANGS:
+            sep = i18n.t("clerk.history_sep", lang)
+            pairs.append(sep.join(
+                i18n.t("clerk.role_pair", lang, name=name, actor=i18n.label("actor", actor, lang),
+                       rows=sep.join(map(str, rows)))
+                for name, (actor, rows) in self.used.items()))
+        where = self.roles.where()
+        return [_both("clerk.roles_used", pairs=tuple(pairs), table=where)] + self.lines
 
 
 @dataclass
@@ -57,10 +191,11 @@ class StepsImport:
     table: Table
     warnings: list[Check] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)      # the sheet row of each step
+    readings: list[tuple[str, str]] = field(default_factory=list)   # how cells were read
 
     @property
     def notes(self) -> list[tuple[str, str]]:
-        return self.table.notes
+        return self.table.notes + self.readings
 
     def messages(self, lang: str = "ja") -> list[str]:
         """The notes (skipped total rows, unused columns) and the warnings, in ``lang``."""
@@ -69,10 +204,12 @@ class StepsImport:
             w.text(lang, row=self.rows[w.index]) for w in self.warnings]
 
 
-def read_steps_report(path: str | Path, *, sheet: str | None = None,
-                      max_mb: float = 20) -> StepsImport:
-    """The steps of a sheet with its notes and warnings; every problem raised in one error."""
+def read_steps_report(path: str | Path, *, sheet: str | None = None, max_mb: float = 20,
+                      roles: dict[str, str] | None = None) -> StepsImport:
+    """The steps of a sheet with its notes, readings and warnings; every problem raised in
+    one error. ``roles``: the session's role names (name -> actor) over the bundled table."""
     path = Path(path)
+    table_roles = Roles.load(roles)
     table = read_table(path, known=_STEP_LOOKUP, required=("name",), sheet=sheet,
                        max_mb=max_mb)
     frame, problems = table.frame, table.problems
@@ -83,19 +220,21 @@ def read_steps_report(path: str | Path, *, sheet: str | None = None,
     if frame.empty and not problems:
         raise fail("err.empty_sheet", value=path.name)
     steps, rows = [], []
+    reader = _Reader(table_roles, problems)
     if "name" in positions:
         for row, cells, headers in records(frame, positions):
-            step = build_row(Step, _step_data(cells), row, headers, problems)
+            step = build_row(Step, reader.data(cells, row, headers), row, headers, problems)
             if step is not None:
                 steps.append(step)
                 rows.append(row)
     problems.check()
-    return StepsImport(steps, table, step_warnings(steps), rows)
+    return StepsImport(steps, table, step_warnings(steps), rows, reader.notes())
 
 
-def read_steps(path: str | Path, *, sheet: str | None = None, max_mb: float = 20) -> list[Step]:
+def read_steps(path: str | Path, *, sheet: str | None = None, max_mb: float = 20,
+               roles: dict[str, str] | None = None) -> list[Step]:
     """The steps of a sheet, each validated by the model; see the module docstring."""
-    return read_steps_report(path, sheet=sheet, max_mb=max_mb).steps
+    return read_steps_report(path, sheet=sheet, max_mb=max_mb, roles=roles).steps
 
 
 def _step_headers(lang: str) -> list[str]:

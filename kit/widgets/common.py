@@ -292,10 +292,12 @@ class Editor(SharedEditing, abc.ABC):
         except ConflictError as exc:
             self.conflict = True
             clashes = list(getattr(exc, "clashes", None) or [])
-            if clashes:
+            if clashes:                     # the choice is offered above the status line
                 self.offer_choice(work, clashes)
-            self.status.value = message_html(exc.message(self.lang) + " " +
-                                             self.t("ui.conflict_hint"), "warn")
+                self.status.value = message_html(self.t("ui.clash_intro"), "warn")
+            else:
+                self.status.value = message_html(exc.message(self.lang) + " " +
+                                                 self.t("ui.conflict_hint"), "warn")
             self.reload_button.button_style = "warning"
             return
         except KitError as exc:

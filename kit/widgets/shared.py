@@ -76,8 +76,10 @@ def _show(value) -> str:
 
 
 # An edit of a field that arrives this soon after another member's value was put into that
-# field was typed before the member could see it: it is merged against the value they saw.
-TYPED_BEFORE_S = 3.0
+# field may have been typed before the member could see it (a kernel busy for a moment
+# receives it late): it is merged against the value they saw, so a difference is a clash
+# to choose, never a silent overwrite. Asking once too often is the cheaper mistake.
+TYPED_BEFORE_S = 10.0
 
 
 class SharedEditing:

@@ -11,6 +11,10 @@ Beside a change that does not count yet, the row says why in plain words (no sys
 or the chosen systems lack a capability, by its label): :func:`kit.domain.bundle.not_delivered`
 via the key figures' :class:`kit.domain.impact.Impact`. Live: hours saved with quick wins
 first, As-Is vs To-Be minutes side by side and where the hours are saved.
+
+Under each step's line, its open suggestions (:mod:`kit.domain.levers`) as chips: the label,
+the cited case as tooltip; a click takes the lever (action, needs, and for a system redesign,
+for an online lever uptake-dependent), the × dismisses it (``GroupWork.dismissed_levers``).
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ import ipywidgets as W
 
 from kit import i18n
 from kit.documents.figures import Figures
-from kit.domain import bundle, checks
+from kit.domain import bundle, checks, levers
 from kit.domain.model import Action, Actor, GroupWork, Step
+from kit.exceptions import InputError
+from kit.io.levers import load_catalogue
 from kit.widgets.as_is import (
     NO_WIDTH,
     STEPS_CSS,
@@ -109,7 +115,8 @@ class ChangeRow:
         self.why = W.HTML(layout=W.Layout(margin=f"0 0 0 {NO_WIDTH}"))
         self.why.add_class("kit-why")
         self.message = fields.slot(("steps", sid))
-        self.widget = W.VBox([self.line, self.message, self.why, self.detail],
+        self.chips = W.HBox(layout=W.Layout(flex_flow="row wrap", margin=f"0 0 0 {NO_WIDTH}"))
+        self.widget = W.VBox([self.line, self.chips, self.message, self.why, self.detail],
                              layout=W.Layout(width="100%"))
         self.widget.add_class("kit-change")
 
@@ -193,6 +200,7 @@ class ToBeEditor(Editor):
               "" if f == "uptake_dependent" else header_label(f, self.lang), w)
              for f, w in LINE], "kit-change-head")
         self.warnings = W.HTML()
+        self.show_levers(work)
         self.body.children = [W.HTML(STEPS_CSS), header] + [r.widget for r in self.rows] + \
             [self.add_button, self.warnings, self.phases]      # rows filled by show_figures
 
@@ -202,8 +210,8 @@ class ToBeEditor(Editor):
         for i, row in enumerate(self.rows):
             data = {**old.get(row.id, {"id": row.id, "is_new": row.is_new}), **row.values()}
             steps.append(self.parse_step(data, i))
-        return self.parse_work({**self.saved.model_dump(),
-                                "steps": [s.model_dump() for s in steps]})
+        return self.parse_work({**self.saved.model_dump(), "steps": [s.model_dump() for s in steps],
+                                "dismissed_levers": self.work.dismissed_levers})
 
     def show_figures(self, work: GroupWork):
         m = super().show_figures(work)
@@ -243,3 +251,44 @@ class ToBeEditor(Editor):
         steps = [s for s in base.steps if s.id != step_id]
         self.apply(base.model_copy(update={"steps": steps}), rebuild=True)
 
+    # -- suggestions (kit.domain.levers): one click takes a lever, another dismisses it --------
+    def show_levers(self, work: GroupWork) -> None:
+        """Each row's open suggestions as chips: the label (the cited case as its tooltip)
+        and a dismiss button. A broken ``SESSION/levers.yaml`` shows its message, no chips."""
+        try:
+            self.catalogue = load_catalogue(self.session_dir)
+        except InputError as exc:
+            self.catalogue = levers.Catalogue()
+            self.error.value = esc(exc.message(self.lang))
+        found = levers.open_suggestions(work, self.catalogue)
+        for row, suggestions in zip(self.rows, found, strict=True):
+            row.chips.children = [self._chip(row.id, x) for x in suggestions]
+
+    def _chip(self, step_id: str, lever: levers.Lever) -> W.HBox:
+        src = lever.source.cited(self.lang)
+        take = W.Button(description=lever.label.get(self.lang), icon="lightbulb-o",
+                        tooltip=self.t("levers.chip_tip", effect=lever.effect.get(self.lang),
+                                       **src), layout=W.Layout(width="auto"))
+        take.on_click(lambda _b: self.take_lever(step_id, lever.id))
+        drop = W.Button(icon="times", tooltip=f"{self.t('levers.dismiss')}: "
+                        f"{lever.label.get(self.lang)}", layout=W.Layout(width="2.4em"))
+        drop.on_click(lambda _b: self.dismiss_lever(step_id, lever.id))
+        chip = W.HBox([take, drop], layout=W.Layout(margin="0 .4em .2em 0"))
+        chip.add_class("kit-lever-chip")
+        return chip
+
+    def take_lever(self, step_id: str, lever_id: str) -> None:
+        """The lever's action and needs on the step (a system: redesign; online: uptake)."""
+        base, lever = self.valid_edit(), self.catalogue.by_id().get(lever_id)
+        if base is None or lever is None:
+            return
+        steps = [Step.model_validate({**s.model_dump(), **levers.applied(s, lever)})
+                 if s.id == step_id else s for s in base.steps]
+        self.apply(base.model_copy(update={"steps": steps}), rebuild=True)
+
+    def dismiss_lever(self, step_id: str, lever_id: str) -> None:
+        base = self.valid_edit()
+        if base is None:
+            return
+        gone = list(dict.fromkeys([*base.dismissed_levers, levers.dismiss_key(step_id, lever_id)]))
+        self.apply(base.model_copy(update={"dismissed_levers": gone}), rebuild=True)

@@ -8,18 +8,48 @@ import tempfile
 from pathlib import Path
 
 from kit import resources
+from kit.domain.followup import with_actuals
+from kit.domain.plan import ActionItem, Charter
 from kit.io import store
 from kit.workspace.session import new_session
 
 
 def build_demo(session_dir: str | Path, source: Path | None = None, lang: str | None = None):
-    """Create a fresh session at ``session_dir`` from the demo data files."""
+    """Create a fresh session at ``session_dir`` from the demo data files; the groups named in
+    ``after.yaml`` also get a charter, an action plan and follow-up measurements."""
     source = Path(source) if source else resources.demo_source()
-    return new_session(session_dir, source / "groups.csv", lang=lang,
-                       settings_file=source / "session.yaml",
-                       systems_file=source / "systems.csv",
-                       funding_file=source / "funding.csv", steps_dir=source / "steps",
-                       counters_file=source / "counters.yaml")
+    session = new_session(session_dir, source / "groups.csv", lang=lang,
+                          settings_file=source / "session.yaml",
+                          systems_file=source / "systems.csv",
+                          funding_file=source / "funding.csv", steps_dir=source / "steps",
+                          counters_file=source / "counters.yaml")
+    if (source / "after.yaml").is_file():
+        add_after_cycle(session_dir, store.read_yaml(source / "after.yaml") or {})
+    return session
+
+
+def _iso(value) -> str:
+    """A date from YAML (a ``date`` object or text) as ISO text."""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value or "")
+
+
+def add_after_cycle(session_dir: str | Path, data: dict) -> None:
+    """Charter, actions (steps named by their names) and dated follow-ups per group, built with
+    the domain model and saved like any edit. The forecast (steps, costs, uptake) is untouched."""
+    for group, spec in data.items():
+        work = store.load_work(session_dir, group)
+        ids = {s.name: s.id for s in work.steps}
+        charter = dict(spec.get("charter") or {})
+        charter["go_live"] = _iso(charter.get("go_live"))
+        items = [ActionItem(**{**a, "due": _iso(a.get("due")),
+                               "steps": [ids[n] for n in a.get("steps") or []]})
+                 for a in spec.get("actions") or []]
+        work = work.model_copy(update={"charter": Charter(**charter), "actions": items})
+        for snap in spec.get("followups") or []:
+            work = with_actuals(work, {**snap, "measured_on": _iso(snap["measured_on"]),
+                                       "minutes": {ids[n]: v for n, v in
+                                                   (snap.get("minutes") or {}).items()}})
+        store.save_work(session_dir, work)
 
 
 def _user_tag() -> str:
