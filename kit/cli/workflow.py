@@ -101,6 +101,18 @@ def cmd_session_new(args) -> int:
     return 0
 
 
+def cmd_session_set(args) -> int:
+    from kit.workspace.session import set_group
+
+    lang = args.lang or cli_lang()
+    if args.theme is None and args.annual_cases is None:
+        raise InputError(*i18n.both("survey_pairs.err_nothing_to_set"), field="--theme")
+    work = set_group(args.dir, args.group, theme=args.theme, annual_cases=args.annual_cases)
+    say(i18n.t("survey_pairs.group_set", lang, group=work.group_id, theme=work.theme,
+               cases=i18n.fmt_number(work.annual_cases), revision=work.revision))
+    return 0
+
+
 def _warn_empty(session_dir, groups, lang: str) -> None:
     """Say which groups have no steps or no 年間件数: their handouts would be zeros."""
     from kit.domain.checks import work_todos
@@ -211,6 +223,13 @@ def register(sub) -> None:
     n.add_argument("--assign", default=None, help="the edited roster (DIR_roster.xlsx) or "
                    "assignments: 回答ID/氏名, グループID[, テーマ]")
     n.set_defaults(func=cmd_session_new)
+    st = s.add_parser("set", help="set a group's theme and annual cases")
+    st.add_argument("dir")
+    st.add_argument("group")
+    st.add_argument("--theme", default=None)
+    st.add_argument("--annual-cases", default=None, help="cases a year (年間件数)")
+    st.add_argument("--lang", choices=i18n.LANGS, default=None)
+    st.set_defaults(func=cmd_session_set)
 
     r = sub.add_parser("render", help="render every group's handout (in parallel)")
     r.add_argument("dir")

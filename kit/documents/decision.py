@@ -26,6 +26,10 @@ class DecisionSections:
     """Needs ``work``, ``session``, ``assumptions``, ``lang``, ``t``, ``fmt``, ``yen`` and
     ``hours``."""
 
+    # a figure without a range: the handout says so once (``dec.no_range_note``) under the
+    # key-figure table instead of 「（幅の入力なし）」 beside every figure
+    range_note_once = False
+
     @functools.cached_property
     def forecast(self) -> uncertainty.Forecast:
         return uncertainty.forecast(self.work, self.assumptions)      # the group's one set of draws
@@ -38,6 +42,8 @@ class DecisionSections:
         if fmt(p10) == fmt(p90):               # no range entered for what drives this figure
             if headline == float("inf") or not any(ch.isdigit() for ch in fmt(headline)):
                 return fmt(headline)           # a figure in words has no range
+            if self.range_note_once:           # said once, under the key-figure table
+                return fmt(headline)
             return f'{fmt(headline)} <span class="range">{self.t("dec.no_range")}</span>'
         return (f'{fmt(headline)} <span class="range">'
                 f'{self.t("dec.range", low=fmt(p10), high=fmt(p90))}</span>')

@@ -54,6 +54,19 @@ SWITCHING_KINDS = {"uptake": "percent", "annual_cases": "cases", "initial_cost_y
                    "annual_cost_yen": "yen", "labour_cost_yen_per_hour": "yen"}
 
 
+def never_recovered(figures, cash: bool = False) -> bool:
+    """The yearly net (saving − running cost; cash: spending cut − running cost) is negative
+    in every year, so the cost is never recovered however long the period. ``figures``: an
+    Impact (its ``yearly`` rows) or anything with the headline figures (an option)."""
+    rows = getattr(figures, "yearly", None) or []
+    if rows:
+        key = "cash_yen" if cash else "saving_yen"
+        return all(r[key] - r["running_cost_yen"] < 0 for r in rows)
+    saving = getattr(figures, "cash_saved_yen" if cash else "cost_saved_yen", None)
+    annual = getattr(figures, "annual_cost_yen", None)
+    return saving is not None and annual is not None and saving - annual < 0
+
+
 class Figures:
     """Formats numbers of one kind, with units, in one language."""
 
@@ -86,6 +99,13 @@ class Figures:
         if x is None or (isinstance(x, float) and math.isinf(x)):
             return self.t("fig.not_recovered")
         return self.t("unit.years_value", value=i18n.fmt_number(x, YEARS_DIGITS))
+
+    def fte_split(self, total: str, impact, hours_per_fte: float) -> str:
+        """``total`` (the FTE figure, formatted) with its split: the cash hours (overtime +
+        contract: spending cut) and the capacity hours (time to redeploy), each ÷ hours per FTE."""
+        cash = (impact.overtime_hours + impact.contract_hours) / hours_per_fte
+        return self.t("fig.fte_split", total=total, cash=self.fte(cash),
+                      capacity=self.fte(impact.capacity_hours / hours_per_fte))
 
     def percent(self, x: float | None) -> str:
         return i18n.fmt_percent(x, PERCENT_DIGITS)

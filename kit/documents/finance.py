@@ -14,7 +14,12 @@ from kit import i18n
 from kit.documents.figures import SWITCHING_KINDS, Figures
 from kit.documents.fragments import esc
 from kit.documents.fragments import table as _table
-from kit.domain import bundle, impact, selection
+from kit.domain import bundle, finance, impact, selection
+
+# no switching value: the end of the input's sensible range (kit.domain.finance.SWITCHING)
+# that tells the reader most — the NPV's sign holds even there; others are said in general
+_TELLING_END = {("uptake", "negative"): "high", ("uptake", "positive"): "low",
+                ("initial_cost_yen", "negative"): "low", ("annual_cost_yen", "negative"): "low"}
 
 
 def bundle_text(work, lang: str) -> str:
@@ -74,13 +79,25 @@ class FinanceSections:
                 f'<p>{bundle_text(self.work, self.lang)}</p>'
                 f'{_table(headers, rows, "cash")}<p class="note">{note}</p></div>')
 
+    def _switch_none(self, name: str, label: str) -> str:
+        """No switching value in the sensible range: the NPV keeps its sign there, so say
+        which sign, at the telling end of the range where there is one (「利用率が100%でも
+        …マイナスのまま」, 「初期費用が0円でも…」)."""
+        sign = "negative" if self.impact.npv_yen < 0 else "positive"
+        (low, high), _step = finance.SWITCHING[name]
+        end = _TELLING_END.get((name, sign))
+        if end is None:
+            return self.t(f"fin.switch.none_{sign}", name=label)
+        value = self.fmt.value(SWITCHING_KINDS[name], low if end == "low" else high)
+        return self.t(f"fin.switch.stays_{sign}", name=label, value=value)
+
     def switching_html(self) -> str:
         m, f = self.impact, self.fmt
         lines = []
         for name, value in m.switching_values.items():
             label = self.t(f"fin.input.{name}")
-            if value is None:
-                lines.append(self.t("fin.switch.none", name=label))
+            if value is None:               # the sign holds over the whole sensible range
+                lines.append(self._switch_none(name, label))
                 continue
             current = getattr(m, name)      # each input is also an attribute of Impact
             # NPV is monotone in each input: the side of the threshold we are on tells which

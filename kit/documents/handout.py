@@ -15,6 +15,7 @@ from kit.documents.after import AfterSections
 from kit.documents.appendix import AppendixSections
 from kit.documents.base import Document
 from kit.documents.decision import DecisionSections
+from kit.documents.figures import never_recovered
 from kit.documents.finance import FinanceSections
 from kit.documents.fiscal import FiscalSections
 from kit.documents.fragments import esc, figure_html, input_number
@@ -36,6 +37,8 @@ def _num(x: float, digits: int = 0) -> str:
 class Handout(AfterSections, FiscalSections, FinanceSections, FrontyardSections, DecisionSections,
               OptionsSections, RiskSections, AppendixSections, LeverSections, Document):
     """One group's handout, read from ``session_dir`` (the single source of truth)."""
+
+    range_note_once = True      # 「幅を入力した値がある数値にだけ」 once, under the key figures
 
     SECTIONS = ("header", "charter", "verdict", "key_figures", "options", "uncertainty", "risks",
                 "changes", "levers", "roadmap",
@@ -91,7 +94,8 @@ class Handout(AfterSections, FiscalSections, FinanceSections, FrontyardSections,
         ranged = {      # key figure -> its text with the P10-P90 range (Monte Carlo)
             "hours_tobe": self.figure_range("hours_saved", f.hours, lambda v: m.hours_asis - v),
             "hours_saved": self.figure_range("hours_saved", f.hours),
-            "fte_freed": self.figure_range("hours_saved", f.fte, lambda v: v / fte),
+            "fte_freed": f.fte_split(self.figure_range("hours_saved", f.fte,
+                                                        lambda v: v / fte), m, fte),
             "cost_saved": self.figure_range("cost_saved_yen", f.yen),
             "resident_hours_saved": self.figure_range("resident_hours_saved", f.hours),
             "general_fund": self.figure_range("general_fund_yen", f.yen),
@@ -106,7 +110,15 @@ class Handout(AfterSections, FiscalSections, FinanceSections, FrontyardSections,
         body = "".join(f'<tr><th>{f.name(k)}</th>'
                        f'<td class="num">{f.figure(k, m, ranged.get(k))}</td></tr>'
                        for k in keys)
-        return f'<table class="figures">{body}</table>'
+        # not recovered because the yearly net is negative: never, not "a longer period would do"
+        never = [f.name(k) for k, cash, x in (("payback", False, m.payback_years),
+                                               ("payback_cash", True, m.payback_cash_years))
+                 if x is None and never_recovered(m, cash)]
+        never_note = (f'<p class="note never-recovered">'
+                      f'{self.t("fig.never_recovered", figures=f.join(never))}</p>'
+                      if never else "")
+        return (f'<table class="figures">{body}</table>{never_note}'
+                f'<p class="note no-range">{self.t("dec.no_range_note")}</p>')
 
     def as_is_html(self) -> str:
         df = self.step_table

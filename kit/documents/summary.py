@@ -90,7 +90,8 @@ class Summary(SummaryAfterSections, FrontyardSummary, Document):
         keys = ("hours_saved", "quick_win_hours_saved", "redesign_hours_saved", "fte_freed",
                 "cost_saved_yen", "initial_cost_yen", "annual_cost_yen", "subsidy_yen",
                 "general_fund_yen", "npv_yen", "resident_hours_saved", "cash_saved_yen",
-                "capacity_hours", "not_delivered_hours", "npv_cash_yen")
+                "capacity_hours", "not_delivered_hours", "npv_cash_yen", "overtime_hours",
+                "contract_hours")
         return SimpleNamespace(**{k: float(sum(getattr(g.impact, k) for g in self.groups))
                                   for k in keys})
 
@@ -129,7 +130,9 @@ class Summary(SummaryAfterSections, FrontyardSummary, Document):
         keys = ("hours_saved", "quick_win_hours_saved", "redesign_hours_saved", "fte_freed",
                 "cost_saved", "cash_saved", "capacity_hours", "not_delivered_hours",
                 "initial_cost", "annual_cost", "subsidy", "general_fund", "npv", "npv_cash")
-        rows = [(f.name(k), f.figure(k, tot)) for k in keys]
+        fte = self.session.assumptions.hours_per_fte
+        rows = [(f.name(k), f.fte_split(f.figure(k, tot), tot, fte) if k == "fte_freed"
+                 else f.figure(k, tot)) for k in keys]
         rows.insert(1, (self.t("summary.col_range"), self._range_text(rng)))
         body = "".join(f'<tr><th>{k}</th><td class="num">{v}</td></tr>' for k, v in rows)
         note = self.t("summary.range_note") if rng else self.t("summary.no_range")

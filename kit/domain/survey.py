@@ -26,7 +26,8 @@ from kit import i18n
 from kit.domain import survey_text
 from kit.domain.model import to_bool, to_number
 from kit.domain.problems import Problems
-from kit.domain.survey_columns import Column, classify, likert_value
+from kit.domain.survey_columns import Column, classify, is_placeholder, likert_value
+from kit.domain.values import header_key
 from kit.exceptions import InputError
 
 MIN_RESPONDENTS = 5
@@ -138,19 +139,23 @@ def survey_from_table(frame: pd.DataFrame, name: str,
         problems.add(_fail("survey.err_section", field=known["section"], value="",
                            row=int(row)))
     items = [c for c in columns if c.kind == "likert"]
-    tasks = [c for c in columns if c.kind == "hours"]
     likert = pd.DataFrame({c.label or c.header: _likert(frame[c.header], c.header, problems)
                            for c in items}, index=frame.index)
-    hours = pd.DataFrame(index=frame.index)
-    for c in tasks:
-        label = c.label if c.label not in hours.columns else c.header
-        hours[label] = _hours(frame[c.header], c.header, problems)
+    raw_hours = [(c, _hours(frame[c.header], c.header, problems))
+                 for c in columns if c.kind == "hours"]
+    by_key = {header_key(c.header): c.header for c in columns}
+    for c, _ in raw_hours:
+        if c.of and header_key(c.of) not in by_key:
+            problems.add(_fail("survey_pairs.err_no_task_column", field=c.header, value=c.of))
+        elif not c.of and is_placeholder(c.label):
+            problems.add(_fail("survey_pairs.err_unpaired", field=c.header, value=c.label))
     problems.check()
     shown, hidden = _shown_sections(section)
     ids = get("id").where(get("id") != "", "R" + frame.index.astype(str))
     names = get("name").map(survey_text.normalize)
     emails = [e for e in get("email").map(survey_text.normalize) if e]
     masker = survey_text.Masker(names, list(hidden) + emails)
+    hours = _task_hours(frame, raw_hours, by_key, masker)
     free = [c.header for c in columns if c.kind == "free_text"]
     joined = frame[free].agg("\n".join, axis=1) if free else pd.Series("", index=frame.index)
     people = pd.DataFrame({
@@ -164,6 +169,29 @@ def survey_from_table(frame: pd.DataFrame, name: str,
                   columns=columns)
 
 
+def _add(hours: pd.DataFrame, label: str, values: pd.Series) -> None:
+    """Add ``values`` to the task ``label`` (blank stays blank only where both are)."""
+    if label in hours.columns:
+        values = pd.concat([hours[label], values], axis=1).sum(axis=1, min_count=1)
+    hours[label] = values
+
+
+def _task_hours(frame: pd.DataFrame, raw: list, by_key: dict[str, str],
+                masker: survey_text.Masker) -> pd.DataFrame:
+    """Hours a month per task: a column named for its task, or — paired with a task
+    question — each respondent's hours under the task they named (width and spaces
+    normalised, masked; hours with no task named are left out)."""
+    hours = pd.DataFrame(index=frame.index)
+    for c, values in raw:
+        if not c.of:
+            _add(hours, c.label if c.label not in hours.columns else c.header, values)
+            continue
+        named = frame[by_key[header_key(c.of)]].map(survey_text.task_label).map(masker)
+        for label in (n for n in pd.unique(named) if n):
+            _add(hours, label, values.where(named == label))
+    return hours.astype(float)
+
+
 # --- analysis -----------------------------------------------------------------------------
 @dataclass
 class Analysis:
@@ -173,7 +201,7 @@ class Analysis:
     sections: pd.DataFrame      # shown_section, respondents, pain, willing (desc by pain)
     pain_matrix: pd.DataFrame   # section × item, mean 1–5
     items: pd.DataFrame         # item, pain, share_agree (desc)
-    tasks: pd.DataFrame         # task, hours_per_year, respondents, top_section
+    tasks: pd.DataFrame         # task, hours_per_month, hours_per_year, respondents, top_section
     themes: pd.DataFrame        # term, respondents, share
     candidates: pd.DataFrame    # theme, kind, hours_per_year, pain, keywords
     comments: list[str]         # a few masked free-text examples
@@ -195,14 +223,16 @@ def section_table(survey: Survey) -> pd.DataFrame:
 
 
 def task_table(survey: Survey) -> pd.DataFrame:
-    """Recurring tasks by reported hours a year (hours a month × 12), most first."""
+    """Recurring tasks by reported hours a month and a year (× 12), most first."""
     if survey.hours.empty:
-        return pd.DataFrame(columns=["task", "hours_per_year", "respondents", "top_section"])
+        return pd.DataFrame(columns=["task", "hours_per_month", "hours_per_year", "respondents",
+                                     "top_section"])
     h = survey.hours
     mask = shown(survey)
     by_section = h[mask].groupby(survey.people.loc[mask, "shown_section"]).sum()
     top = by_section.idxmax() if not by_section.empty else pd.Series("", index=h.columns)
-    table = pd.DataFrame({"task": h.columns, "hours_per_year": h.sum().to_numpy() * 12,
+    table = pd.DataFrame({"task": h.columns, "hours_per_month": h.sum().to_numpy(),
+                          "hours_per_year": h.sum().to_numpy() * 12,
                           "respondents": (h > 0).sum().to_numpy(),
                           "top_section": top.reindex(h.columns).fillna("").to_numpy()})
     return table.sort_values("hours_per_year", ascending=False, kind="stable").reset_index(

@@ -20,6 +20,12 @@ answers. In this order, the first rule that fits decides:
    - yes/no answers (はい/いいえ, 参加する/しない, 希望する/しない) → taking part when the
      header speaks of it (参加, ワークショップ, join), else kept out;
    - anything else → free text.
+5. **Pairs**: an hours question that names its task by a demonstrative (「その業務に月に何時間…」,
+   「それに…何時間」) is paired with the task question before it (a free-text question naming
+   a task: 「…業務を教えてください」「…作業は何ですか」), which becomes ``task``: each respondent's
+   hours go to the task they named. The mapping sheet pairs them anywhere with the 種類
+   ``hours_of:<the task question's header>``. An unpaired demonstrative is refused by the
+   caller (its wording never becomes a task or a theme).
 
 Metadata, names, e-mails and ids are never analysed or shown; names and e-mails are masked
 in free text.
@@ -28,7 +34,7 @@ in free text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -73,6 +79,12 @@ LIKERT_WORDS = {
 }
 LIKERT = {_key(w): float(v) for v, words in LIKERT_WORDS.items() for w in words} | \
     {str(v): float(v) for v in range(1, 6)} | {f"{v}.0": float(v) for v in range(1, 6)}
+# an hours question naming its task by a demonstrative, and a question naming a task
+_PLACEHOLDER_RE = re.compile(r"^(?:その|それ|この|これ|当該|上記|前問)")
+_TASK_QUESTION_RE = re.compile(
+    r"(?:業務|作業|仕事|事務|手続|タスク|task).*(?:教えて|何|なん|どれ|どの|名|書いて|記入|挙げ"
+    r"|which|what|name)", re.I)
+HOURS_OF_RE = re.compile(r"^\s*hours_of\s*[:：]\s*(.+?)\s*$", re.I)
 _BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 YES_NO = ("希望する", "希望しない", "参加する", "参加しない", "参加したい", "参加できない",
           "参加を希望する", "参加を希望しない")
@@ -81,15 +93,22 @@ YES_NO = ("希望する", "希望しない", "参加する", "参加しない", 
 @dataclass(frozen=True)
 class Column:
     """How one column is read: ``kind`` (:data:`KINDS`), ``label`` (a task's or item's name),
-    ``by`` — ``mapping``, ``header`` or ``answers``."""
+    ``by`` — ``mapping``, ``header`` or ``answers``; ``of`` — for hours paired with a task
+    question (kind ``task``), that question's header."""
 
     header: str
     kind: str
     label: str = ""
     by: str = "header"
+    of: str = ""
 
     def describe(self, lang: str = "ja") -> str:
-        kind = i18n.t(f"inputs.kind_{self.kind}", lang, label=self.label or self.header)
+        if self.kind == "task":
+            kind = i18n.t("survey_pairs.kind_task", lang)
+        elif self.of:
+            kind = i18n.t("survey_pairs.kind_hours_of", lang, label=self.of)
+        else:
+            kind = i18n.t(f"inputs.kind_{self.kind}", lang, label=self.label or self.header)
         return i18n.t("inputs.column_read", lang, field=self.header, kind=kind,
                       by=i18n.t(f"inputs.by_{self.by}", lang))
 
@@ -117,6 +136,36 @@ def task_name(header: str) -> str:
         return match.group(1).strip()
     name = _TASK_TAIL.sub("", header).strip(" 　、,。？?")
     return name or header
+
+
+def is_placeholder(label: str) -> bool:
+    """「その業務」「それ」: a task named by a demonstrative, not by its name."""
+    return bool(_PLACEHOLDER_RE.match(label.strip()))
+
+
+def names_task(header: str) -> bool:
+    """A question asking which task (「最も負担に感じている定型業務を教えてください」)."""
+    return bool(_TASK_QUESTION_RE.search(header))
+
+
+def _pair(columns: list[Column]) -> list[Column]:
+    """Pair each hours column naming its task by a demonstrative with the task question
+    before it (the nearest free-text column, when it asks for a task or is right before);
+    mark every paired task question (also one named by the mapping) ``task``."""
+    columns = list(columns)
+    for i, c in enumerate(columns):
+        if c.kind != "hours" or c.of or c.by == "mapping" or not is_placeholder(c.label):
+            continue
+        for j in range(i - 1, -1, -1):
+            prev = columns[j]
+            if prev.kind == "hours":
+                break
+            if prev.kind in ("free_text", "task") and (j == i - 1 or names_task(prev.header)):
+                columns[i] = replace(c, label="", of=prev.header)
+                break
+    wanted = {_key(c.of) for c in columns if c.of}
+    return [replace(c, kind="task", label="") if _key(c.header) in wanted and not c.of
+            and c.kind not in ("hours",) else c for c in columns]
 
 
 def _by_answers(header: str, answers: pd.Series) -> Column:
@@ -152,8 +201,11 @@ def classify(frame: pd.DataFrame, mapping: dict[str, tuple[str, str]] | None = N
         answers = frame[header]
         if key in mapping:
             kind, label = mapping[key]
-            column = Column(header, kind, label or (task_name(header) if kind == "hours"
-                                                    else header), by="mapping")
+            if kind == "hours_of":
+                column = Column(header, "hours", "", by="mapping", of=label)
+            else:
+                column = Column(header, kind, label or (task_name(header) if kind == "hours"
+                                                        else header), by="mapping")
         elif key in _EXACT and _EXACT[key] in taken and _EXACT[key] in single:
             column = Column(header, "duplicate")
         elif key in _EXACT:
@@ -168,7 +220,7 @@ def classify(frame: pd.DataFrame, mapping: dict[str, tuple[str, str]] | None = N
             column = Column(header, "duplicate", by=column.by)
         taken.add(column.kind)
         columns.append(column)
-    return columns
+    return _pair(columns)
 
 
 def _by_words(header: str, key: str, answers: pd.Series, taken: set[str]) -> Column | None:

@@ -47,6 +47,12 @@ def normalize(text: object) -> str:
     return _SPACE_RE.sub(" ", unicodedata.normalize("NFKC", str(text))).strip()
 
 
+def task_label(text: object) -> str:
+    """A task as a respondent named it, for grouping: NFKC (full/half width alike), every
+    space removed, closing punctuation and quotes dropped (「 住民票の交付。」 → 住民票の交付)."""
+    return _SPACE_RE.sub("", normalize(text)).strip("。.、,・「」『』\"'")
+
+
 # --- masking ------------------------------------------------------------------------------
 def _trie_pattern(words: Iterable[str]) -> str | None:
     """One regex alternation for ``words`` shaped as a trie (linear in the text length)."""

@@ -4,8 +4,9 @@ A forms-tool export is read as it is (:mod:`kit.domain.survey_columns`). What ca
 from the answers is said in an optional **mapping sheet** beside the survey —
 ``<survey name>_mapping.csv`` or ``.xlsx`` (or ``mapping=`` given) — with the columns
 ``列`` (the survey's header as written), ``種類`` (所属, 職種, 勤続年数, 参加希望, 氏名, メール,
-回答ID, 5段階, 月の時間, 自由記述, 使わない; or the English kind names) and optionally
-``名前`` (the task or item name to show).
+回答ID, 5段階, 月の時間, 自由記述, 使わない; or the English kind names; or
+``hours_of:<header>`` — hours a month on the task each respondent named in the column
+``<header>``) and optionally ``名前`` (the task or item name to show).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from kit import i18n
 from kit.domain.problems import Problems
 from kit.domain.survey import Survey, survey_from_table
-from kit.domain.survey_columns import KINDS
+from kit.domain.survey_columns import HOURS_OF_RE, KINDS
 from kit.domain.values import header_key
 from kit.io.layout import find_columns, read_table
 from kit.io.sheets import fail, lookup, records
@@ -51,6 +52,10 @@ def read_mapping(path: str | Path) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     if {"column", "kind"} <= positions.keys():
         for row, cells, headers in records(table.frame, positions):
+            pair = HOURS_OF_RE.match(cells["kind"])
+            if pair:
+                out[cells["column"]] = ("hours_of", pair.group(1))
+                continue
             kind = _KIND_LOOKUP.get(header_key(cells["kind"]))
             if kind is None:
                 choices = "/".join(i18n.t(f"inputs.kind_word_{k}", "ja") for k in KINDS)

@@ -170,7 +170,9 @@ class GroupPage:
     def editor(self, name: str):
         """The stage's editor, made when first asked for and kept."""
         if name not in self.stages:
-            self.stages[name] = self._make(name)
+            made = self.stages[name] = self._make(name)
+            for part in getattr(made, "editors", (made,)):
+                part.hidden = name != self.stage     # only the stage shown follows others live
         return self.stages[name]
 
     def _make(self, name: str):
@@ -208,6 +210,9 @@ class GroupPage:
             except Exception:  # noqa: BLE001
                 log.exception("poll on stage switch failed")
         self.area.children = [editor.root]
+        for other, made in self.stages.items():    # only the stage shown follows others live
+            for part in getattr(made, "editors", (made,)):
+                part.hidden = other != name
         for n, b in self.nav.items():
             b.button_style = "info" if n == name else ""
             b.icon = "check" if n == name else ""

@@ -39,6 +39,10 @@ class ReviewStage:
             self.actions.root])
 
     @property
+    def editors(self):
+        return (self.charter, self.actions)
+
+    @property
     def work(self):
         return self.actions.work
 

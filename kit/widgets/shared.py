@@ -184,7 +184,8 @@ class SharedEditing:
 
         def tick() -> None:
             try:
-                self.poll_workspace()
+                if not getattr(self, "hidden", False):  # a stage not shown catches up when opened
+                    self.poll_workspace()
             except Exception:  # noqa: BLE001 - a failed look must not stop the watching
                 log.exception("workspace poll failed")
             loop.call_later(interval, tick)

@@ -188,3 +188,13 @@ def new_session_from_survey(session_dir: str | Path, survey_file: str | Path, *,
     store.create_session(session_dir, session, works)
     write_roster(plan.roster(), roster_path(session_dir), session.lang)
     return session
+
+
+def set_group(session_dir: str | Path, group: str, *, theme: str | None = None,
+              annual_cases: object = None):
+    """Set a group's theme and/or annual cases through the store (load → copy → save: the
+    save validates, so a bad value is refused naming its field and nothing is written)."""
+    work = store.load_work(session_dir, group)
+    update = {k: v for k, v in (("theme", theme), ("annual_cases", annual_cases))
+              if v is not None}
+    return store.save_work(session_dir, work.model_copy(update=update))
