@@ -12,6 +12,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -106,6 +107,11 @@ def _edit_and_check(page, session: Path, group: str) -> None:
     shown = hours.inner_text()
     new_minutes = before.steps[i].minutes + 7
     box = page.get_by_label(f"手順{i + 1} 所要時間(分)", exact=True)
+    try:
+        box.wait_for(state="attached", timeout=90_000)  # the row's widgets, after the figures
+    except Exception:
+        page.screenshot(path=str(Path(tempfile.gettempdir()) / "kit-browser-test-failed.png"))
+        raise
     box.fill(f"{new_minutes:g}")
     box.press("Enter")
     expected = before.model_copy(update={"steps": [
