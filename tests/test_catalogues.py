@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import tomllib
+from reading import visible  # the visible text of a page (tests/reading.py)
 
 from kit import i18n
 from kit.cli import main
@@ -129,29 +129,8 @@ def test_capability_choices_known_then_the_sessions_own():
 
 
 # --- no raw tag where a capability is named --------------------------------------------
-class _Text(HTMLParser):
-    """The visible text: character data outside <style>/<script>, no attributes."""
-
-    def __init__(self):
-        super().__init__()
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        self._skip += tag in ("style", "script")
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("style", "script") and self._skip > 0
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
 def _raw_tags(html: str, lang: str) -> list[str]:
-    parser = _Text()
-    parser.feed(html)
-    text = "\n".join(parser.parts)
+    text = visible(html)
     tags = _all_tags() - (ENGLISH_WORDS if lang == "en" else set())
     return [m.group(0) + " …" + text[max(0, m.start() - 40):m.end() + 20]
             for tag in sorted(tags)

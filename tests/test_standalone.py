@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import shutil
-from html.parser import HTMLParser
 
 import pytest
+from reading import visible  # the visible text of a page (tests/reading.py)
 
 from kit import i18n
 from kit.domain import impact
@@ -31,31 +31,6 @@ def _command() -> re.Pattern:
     names = "|".join(sorted(sub.choices, key=len, reverse=True))
     return re.compile(rf"(?<![A-Za-z0-9_])kit (?:{names}|-)")
 CYCLE_GROUPS = ("g01", "g02")
-
-
-class _Text(HTMLParser):
-    """The visible text: character data outside <style>/<script>, no attributes."""
-
-    def __init__(self):
-        super().__init__()
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        self._skip += tag in ("style", "script")
-
-    def handle_endtag(self, tag):
-        self._skip -= tag in ("style", "script") and self._skip > 0
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-def visible(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return "\n".join(parser.parts)
 
 
 def pointers_outside(html: str, lang: str = "ja") -> list[str]:
