@@ -253,8 +253,8 @@ class ToBeEditor(Editor):
 
     # -- suggestions (kit.domain.levers): one click takes a lever, another dismisses it --------
     def show_levers(self, work: GroupWork) -> None:
-        """Each row's open suggestions as chips: the label (the cited case as its tooltip)
-        and a dismiss button. A broken ``SESSION/levers.yaml`` shows its message, no chips."""
+        """Each row's open suggestions as chips: the label, a dismiss button and the cited case
+        under them (also the label's tooltip). A broken ``SESSION/levers.yaml`` shows its message, no chips."""
         try:
             self.catalogue = load_catalogue(self.session_dir)
         except InputError as exc:
@@ -273,7 +273,13 @@ class ToBeEditor(Editor):
         drop = W.Button(icon="times", tooltip=f"{self.t('levers.dismiss')}: "
                         f"{lever.label.get(self.lang)}", layout=W.Layout(width="2.4em"))
         drop.on_click(lambda _b: self.dismiss_lever(step_id, lever.id))
-        chip = W.HBox([take, drop], layout=W.Layout(margin="0 .4em .2em 0"))
+        case = W.HTML(f'<div class="kit-lever-case" style="font-size:12px;color:#555;'
+                      f'line-height:1.35;white-space:normal">'
+                      f'{esc(self.t("levers.chip_tip", effect=lever.effect.get(self.lang), **src))}'
+                      f"</div>", layout=W.Layout(width="100%"))   # wraps under the buttons
+        chip = W.HBox([take, drop, case],                  # the cited case shown, not applied
+                      layout=W.Layout(margin="0 .6em .3em 0", max_width="30em",
+                                      flex_flow="row wrap"))
         chip.add_class("kit-lever-chip")
         return chip
 
