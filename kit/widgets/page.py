@@ -31,7 +31,7 @@ from kit.domain.enums import STAFF_ACTORS, Action, Phase
 from kit.domain.model import GroupWork
 from kit.io import store
 from kit.render.params import STAGES
-from kit.widgets.common import message_html, resolve
+from kit.widgets.common import resolve
 
 log = logging.getLogger(__name__)
 
@@ -300,6 +300,3 @@ class GroupPage:
 
     def show_progress(self, work: GroupWork) -> None:
         self.progress.value = progress_html(work, self.lang)
-
-    def status(self, text: str, kind: str = "ok") -> str:
-        return message_html(text, kind)
