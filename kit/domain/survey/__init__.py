@@ -1,0 +1,1 @@
+"""The all-staff survey and the groups drawn from it (docs/survey.md)."""
