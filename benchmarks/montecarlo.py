@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kit.domain import uncertainty  # noqa: E402
 from kit.domain.model import Assumptions, GroupWork  # noqa: E402
+from kit.domain.money import uncertainty  # noqa: E402
 
 ACTORS = ("counter", "back_office", "approver", "resident", "system")
 

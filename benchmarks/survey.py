@@ -20,7 +20,8 @@ sys.path.insert(0, str(ROOT))
 def main(n: int = 5000) -> float:
     from generate import write
 
-    from kit.domain import grouping, survey
+    from kit.domain.survey import analysis as survey
+    from kit.domain.survey import grouping
     from kit.io.survey import load_survey
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -7,10 +7,10 @@ import openpyxl
 import pytest
 
 from kit.cli import main
-from kit.domain import actions
+from kit.domain.after import actions
+from kit.domain.after.plan import ActionItem
 from kit.domain.dates import to_iso_date
 from kit.domain.model import GroupWork, Session
-from kit.domain.plan import ActionItem
 from kit.exceptions import InputError
 from kit.io import store
 from kit.io.actions import read_actions, write_actions

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from kit import i18n
-from kit.domain import impact
 from kit.domain.model import STAFF_ACTORS
+from kit.domain.money import impact
 from kit.io import store
 from kit.render import notebooks
 from kit.serve import app

@@ -14,8 +14,8 @@ from reading import visible  # the visible text of a page (tests/reading.py)
 
 from kit import i18n
 from kit.cli import main
-from kit.domain import bundle
 from kit.domain.model import Session
+from kit.domain.money import bundle
 from kit.io import store
 from kit.io.catalogue import load_funding, load_systems
 from kit.workspace.session import bundled_catalogue, catalogue_files, new_session_from_survey

@@ -19,8 +19,8 @@ from matplotlib.figure import Figure
 from kit import i18n
 from kit.charts import impact as charts
 from kit.charts import style as charts_style
-from kit.domain import impact
 from kit.domain.model import Assumptions, Costs, FundingSource, GroupWork, Step
+from kit.domain.money import impact
 
 ROOT = Path(__file__).resolve().parents[1]
 V = 1200.0

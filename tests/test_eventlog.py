@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from kit.cli import main
-from kit.domain import eventlog
+from kit.domain.frontyard import eventlog
 from kit.domain.model import GroupWork, Step
 from kit.io import store
 

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from kit.cli import main
-from kit.domain import bundle, impact, selection
 from kit.domain.model import Assumptions, GroupWork, SystemOption
+from kit.domain.money import bundle, impact, selection
 from kit.io import store
 
 A = Assumptions(labour_cost_yen_per_hour=3000, horizon_years=5, discount_rate=0.0, uptake=0.5)
@@ -298,8 +298,8 @@ def test_cost_per_case_by_channel_includes_post_and_convenience_store():
     V = 100 cases; a back-office step by post: 6 min × 100 / 60 = 10 h a year × 3,000 円 =
     30,000 円 → 300 円 per case + postage 110 円 = 410 円; eliminated: 0 円. A convenience-store
     step of the system (nobody's time) with a 50 円 fee per case stays 50 円."""
-    from kit.domain import impact
     from kit.domain.model import Assumptions, GroupWork
+    from kit.domain.money import impact
 
     work = GroupWork.parse({"group_id": "g1", "theme": "t", "annual_cases": 100, "steps": [
         {"name": "郵送で返送", "actor": "back_office", "channel": "post", "minutes": 6,

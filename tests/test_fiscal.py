@@ -11,8 +11,8 @@ import pytest
 from kit.cli import main
 from kit.documents.fiscal import fiscal_year_label
 from kit.documents.handout import Handout
-from kit.domain import debt, impact
 from kit.domain.model import Assumptions, GroupWork, Session
+from kit.domain.money import debt, impact
 from kit.io import store
 from kit.io.catalogue import load_funding
 

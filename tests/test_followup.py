@@ -5,7 +5,7 @@ import re
 import pytest
 
 from kit.documents.handout import Handout
-from kit.domain import followup
+from kit.domain.after import followup
 from kit.domain.model import Assumptions, GroupWork, Session, SystemOption
 from kit.exceptions import InputError
 from kit.io import store
@@ -27,7 +27,7 @@ def work() -> GroupWork:
             {"id": "c", "name": "決裁", "actor": "approver", "minutes": 5},
         ],
         "costs": {"initial_cost_yen": 2_000_000, "annual_cost_yen": 100_000},
-        # the chosen system enables "online": step b's change counts (kit.domain.bundle)
+        # the chosen system enables "online": step b's change counts (kit.domain.money.bundle)
         "systems": [{"system_id": "form", "name": "電子申請", "enables": "online"}],
         "funding": [{"name": "交付金", "rate": 0.5, "cap_yen": 800_000},
                     {"name": "県補助", "rate": 0.1, "assumption": False}],

@@ -7,8 +7,9 @@ import pytest
 from kit.charts import queue as queue_charts
 from kit.cli import main
 from kit.documents.handout import Handout
-from kit.domain import frontyard, lifeevents, queue
-from kit.domain.counter import CounterProfile
+from kit.domain.frontyard import lifeevents, queue
+from kit.domain.frontyard import measures as frontyard
+from kit.domain.frontyard.counter import CounterProfile
 from kit.domain.model import Assumptions, GroupWork, Step
 from kit.exceptions import InputError
 from kit.io import store

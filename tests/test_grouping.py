@@ -7,7 +7,8 @@ import nbformat
 import pytest
 
 from kit.cli import main
-from kit.domain import grouping, survey
+from kit.domain.survey import analysis as survey
+from kit.domain.survey import grouping
 from kit.exceptions import InputError
 from kit.io import store
 from kit.io.sheets import read_table

@@ -2,8 +2,8 @@
 
 import pytest
 
-from kit.domain import impact
 from kit.domain.model import Assumptions, GroupWork
+from kit.domain.money import impact
 
 A = Assumptions(labour_cost_yen_per_hour=3000, hours_per_fte=1860, horizon_years=5,
                 discount_rate=0.04, uptake=0.3)

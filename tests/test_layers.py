@@ -97,3 +97,71 @@ def test_modules_are_small_and_named_by_folder():
     prefixes = {s.split("_")[0] for s in root if "_" in s.strip("_")}
     families = [p for p in prefixes if sum(s.startswith(p + "_") for s in root) > 1]
     assert not families, families
+
+
+# the domain's root holds what every subject uses; each subject is a sub-package
+DOMAIN_ROOT = {"__init__", "model", "fields", "values", "enums", "dates", "checks", "messages",
+               "problems", "flow_layout", "levers"}
+DOMAIN_SUBJECTS = {"money", "frontyard", "survey", "after"}
+
+
+def test_domain_is_grouped_by_subject():
+    root = {p.stem for p in (KIT / "domain").glob("*.py")}
+    assert root <= DOMAIN_ROOT, f"put {sorted(root - DOMAIN_ROOT)} into a subject's package"
+    subjects = {p.name for p in (KIT / "domain").iterdir()
+                if p.is_dir() and (p / "__init__.py").is_file()}
+    assert subjects == DOMAIN_SUBJECTS
+
+
+def _module_name(file: Path) -> str:
+    parts = file.relative_to(KIT.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    files = {_module_name(f): f for f in _modules(KIT)}
+    # `from kit import i18n` names kit.i18n: the package itself is not an edge
+    return {name: {m for m in _imports(file) if m in files and m not in (name, "kit")}
+            for name, file in files.items()}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                top = stack.pop()
+                group.append(top)
+                if top == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_modules_import_each_other():
+    """Not even inside a function: a circle means two modules are one subject split badly."""
+    assert _cycles(_import_graph()) == []
+
+
+def test_the_cycle_finder_sees_a_circle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _cycles(graph) == [["a", "b", "c"]]

@@ -14,9 +14,9 @@ import yaml
 
 from kit import i18n
 from kit.cli import main
-from kit.domain import bundle
 from kit.domain import levers as L
 from kit.domain.model import GroupWork, Step
+from kit.domain.money import bundle
 from kit.exceptions import InputError
 from kit.io.levers import SESSION_FILE, bundled_file, load_catalogue
 

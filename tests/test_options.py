@@ -12,8 +12,8 @@ from kit import i18n
 from kit.cli import main
 from kit.documents.handout import Handout
 from kit.documents.options import verdict_sentences
-from kit.domain import impact, options, selection
 from kit.domain.model import Assumptions, GroupWork, Step, SystemOption
+from kit.domain.money import impact, options, selection
 from kit.io import store
 
 # annual cases 1200, r = 0, T = 5, L = 3,000 円/h, no funding

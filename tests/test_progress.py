@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from kit.domain import followup, impact, progress
+from kit.domain.after import followup, progress
 from kit.domain.model import Assumptions, GroupWork, Session
+from kit.domain.money import impact
 from kit.io import store
 from kit.workspace.followup import record_actuals
 

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from kit.cli import main
-from kit.domain import frontyard, queue, queue_sim
+from kit.domain.frontyard import measures as frontyard
+from kit.domain.frontyard import queue, queue_sim
 from kit.exceptions import InputError
 
 

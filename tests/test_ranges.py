@@ -8,7 +8,7 @@ import pytest
 from kit.documents.figures import Figures
 from kit.documents.handout import Handout
 from kit.documents.summary import Summary
-from kit.domain import uncertainty
+from kit.domain.money import uncertainty
 from kit.io import store
 
 GROUPS = ("g01", "g02", "g03", "g04")

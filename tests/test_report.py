@@ -7,7 +7,7 @@ import pytest
 
 from kit import i18n
 from kit.cli import main
-from kit.domain import impact
+from kit.domain.money import impact
 from kit.io import store
 from kit.render import pipeline as report
 
@@ -82,9 +82,9 @@ def test_numbers_and_labels_match_the_workspace(rendered):
     for label in ("主要な数値", "削減できる職員時間", "一般財源負担", "すぐできる改善", work.theme):
         assert label in text
     # headlines are the deterministic figures with the P10–P90 range of the seeded Monte Carlo
-    # (kit.domain.uncertainty) beside them; the median only in the uncertainty table
+    # (kit.domain.money.uncertainty) beside them; the median only in the uncertainty table
     from kit.documents import decision as handout_decision
-    from kit.domain import uncertainty
+    from kit.domain.money import uncertainty
     f = uncertainty.monte_carlo(work, session.assumptions, n=handout_decision.DRAWS,
                                 seed=handout_decision.SEED)
     p10, p50, p90 = f.p("hours_saved")

@@ -9,7 +9,6 @@ import pytest
 
 from kit.documents.handout import Handout
 from kit.documents.risks import catalogue, optimism_bias_text
-from kit.domain import risks
 from kit.domain.model import Assumptions, GroupWork, Session
 from kit.exceptions import InputError
 from kit.io import store
@@ -91,10 +90,10 @@ def test_optimism_bias_sentence_for_both_settings(session):
 
 
 def test_optimism_bias_figure_is_the_one_the_ranges_use():
-    from kit.domain import uncertainty
+    from kit.domain.money import uncertainty
 
-    assert risks.optimism_bias(False) is None
-    assert risks.optimism_bias(True)["capex"] == uncertainty.OPTIMISM_BIAS_CAPEX == 2.0
+    assert uncertainty.optimism_bias(False) is None
+    assert uncertainty.optimism_bias(True)["capex"] == uncertainty.OPTIMISM_BIAS_CAPEX == 2.0
     assert optimism_bias_text(True, "en").startswith("Optimism bias correction: applied")
     assert "equipment/development" in optimism_bias_text(True, "en")
     assert optimism_bias_text(False, "en").startswith("Optimism bias correction: not applied")
@@ -114,9 +113,9 @@ def test_own_risk_needs_text():
 def test_same_keys_in_both_languages():
     import yaml
 
-    from kit import resources
+    from kit import i18n, resources
 
-    base = resources.module_dir(risks.__file__).parent / "i18n"
+    base = resources.module_dir(i18n.__file__)
     ja = yaml.safe_load((base / "ja" / "risks.yaml").read_text(encoding="utf-8"))
     en = yaml.safe_load((base / "en" / "risks.yaml").read_text(encoding="utf-8"))
     assert set(ja) == set(en)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from kit.domain import selection
 from kit.domain.model import Assumptions, GroupWork, Step, SystemOption
+from kit.domain.money import selection
 from kit.exceptions import InputError
 
 A = Assumptions(labour_cost_yen_per_hour=3000, horizon_years=5, discount_rate=0.0, uptake=0.5)

@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 
 from kit.cli import main
-from kit.domain import impact
 from kit.domain.checks import step_warnings
 from kit.domain.model import Actor, Assumptions, GroupWork, Step
+from kit.domain.money import impact
 from kit.exceptions import InputError, ProblemsError
 from kit.io import store
 from kit.io.groups import read_groups

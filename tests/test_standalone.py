@@ -13,7 +13,7 @@ import pytest
 from reading import visible  # the visible text of a page (tests/reading.py)
 
 from kit import i18n
-from kit.domain import impact
+from kit.domain.money import impact
 from kit.io import store
 
 pytestmark = pytest.mark.slow
@@ -84,7 +84,7 @@ def test_demo_shows_the_whole_cycle(demo_session, lang):
         c = work.charter
         assert c.start and c.end and c.in_scope and c.sponsor and c.go_live and c.measures
         assert all(m.baseline is not None and m.target is not None for m in c.measures)
-        from kit.domain import actions
+        from kit.domain.after import actions
         late = [a for a in work.actions if actions.is_overdue(a, day)]
         assert len(late) == 1
         assert {a.status.value for a in work.actions} >= {"done", "doing", "todo"}

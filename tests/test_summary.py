@@ -7,7 +7,7 @@ import pytest
 from kit import i18n
 from kit.documents import overview
 from kit.documents.summary import Summary
-from kit.domain import impact
+from kit.domain.money import impact
 from kit.io import store
 from kit.render import pipeline as report
 

@@ -8,7 +8,8 @@ import pytest
 
 from kit import resources
 from kit.documents.survey_report import SurveyReport
-from kit.domain import survey, survey_text
+from kit.domain.survey import analysis as survey
+from kit.domain.survey import text as survey_text
 from kit.exceptions import InputError
 from kit.io.survey import load_survey
 

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from kit.cli import main
-from kit.domain import survey
+from kit.domain.survey import analysis as survey
 from kit.exceptions import InputError, ProblemsError
 from kit.io.survey import load_survey
 

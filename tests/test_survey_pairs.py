@@ -8,7 +8,7 @@ import csv
 import pytest
 
 from kit.cli import main
-from kit.domain.survey import analyse
+from kit.domain.survey.analysis import analyse
 from kit.exceptions import InputError
 from kit.io import store
 from kit.io.survey import load_survey

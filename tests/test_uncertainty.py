@@ -1,12 +1,12 @@
-"""Monte Carlo and tornado (docs/formulas.md, "Uncertainty") against kit.domain.impact and hand-computed cases."""
+"""Monte Carlo and tornado (docs/formulas.md, "Uncertainty") against kit.domain.money.impact and hand-computed cases."""
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kit.domain import impact, uncertainty
 from kit.domain.model import Assumptions, GroupWork
+from kit.domain.money import impact, uncertainty
 from kit.exceptions import InputError
 
 A = Assumptions(labour_cost_yen_per_hour=3000, hours_per_fte=1860, horizon_years=5,

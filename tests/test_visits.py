@@ -7,8 +7,10 @@ import pandas as pd
 import pytest
 
 from kit.documents.handout import Handout
-from kit.domain import frontyard, impact, lifeevents
+from kit.domain.frontyard import lifeevents
+from kit.domain.frontyard import measures as frontyard
 from kit.domain.model import Step
+from kit.domain.money import impact
 from kit.io import store
 
 

@@ -15,7 +15,7 @@ from kit import i18n
 from kit.documents.figures import never_recovered
 from kit.documents.handout import Handout
 from kit.documents.summary import Summary
-from kit.domain import impact
+from kit.domain.money import impact
 from kit.io import store
 
 pytestmark = pytest.mark.slow

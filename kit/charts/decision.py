@@ -1,8 +1,8 @@
 """Decision charts (docs/formulas.md): ranking, weight sensitivity, tornado, P10–P90 ranges,
 roadmap of phases and forecast vs actual.
 
-Each function takes the plain results of :mod:`kit.domain.selection`, :mod:`kit.domain.uncertainty` or
-:mod:`kit.domain.followup` and returns a :class:`matplotlib.figure.Figure` (object-oriented API, no
+Each function takes the plain results of :mod:`kit.domain.money.selection`, :mod:`kit.domain.money.uncertainty` or
+:mod:`kit.domain.after.followup` and returns a :class:`matplotlib.figure.Figure` (object-oriented API, no
 pyplot), drawn under :mod:`kit.charts.impact`' Japanese font context. Participant text is shortened
 and escaped with :func:`kit.charts.impact.short_label`. Margins are computed from glyph
 advances (:func:`_place`, as in :mod:`kit.charts.style`), not by constrained layout, which

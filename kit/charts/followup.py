@@ -1,5 +1,5 @@
 """The follow-up trend (docs/after-workshop.md): forecast against measured over the months
-after go-live, from :func:`kit.domain.progress.trend`. Object-oriented matplotlib, the kit's
+after go-live, from :func:`kit.domain.after.progress.trend`. Object-oriented matplotlib, the kit's
 Japanese font context (:mod:`kit.charts.style`)."""
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Every figure function is ``figure = f(work, assumptions, lang="ja")`` and return
 this module and drawing work headless, and no figure is kept alive by pyplot.
 :func:`kit.charts.style.figure_to_svg` (documents) or :func:`figure_to_png_bytes` (widgets)
 renders a figure and closes it. The numbers come from
-:mod:`kit.domain.impact`, so a chart shows what the handout's tables show.
+:mod:`kit.domain.money.impact`, so a chart shows what the handout's tables show.
 
 The shared look (font, colours, layout helpers) is :mod:`kit.charts.style`.
 """
@@ -52,8 +52,8 @@ from kit.charts.style import (
     value_axis,
     value_ticks_width,
 )
-from kit.domain import impact
 from kit.domain.model import Action, Actor, Assumptions, GroupWork, Phase
+from kit.domain.money import impact
 
 
 def minutes_by_step(work: GroupWork, assumptions: Assumptions, lang: str = "ja") -> Figure:

@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 
 from kit import i18n
 from kit.charts import style
-from kit.domain.frontyard import QueueView
+from kit.domain.frontyard.measures import QueueView
 
 HEAT_CMAP = "YlOrRd"
 HEAT_CAP_MIN = 60.0          # colours saturate at an hour's wait

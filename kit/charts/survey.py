@@ -2,7 +2,7 @@
 
 Same conventions as :mod:`kit.charts.impact`: object-oriented matplotlib (never pyplot), IPAexGothic
 from matplotlib_fontja, labels shortened and safe from mathtext. The figures take the
-already privacy-safe analysis (:class:`kit.domain.survey.Analysis`): nothing here sees a hidden
+already privacy-safe analysis (:class:`kit.domain.survey.analysis.Analysis`): nothing here sees a hidden
 section or a name.
 """
 
@@ -25,7 +25,7 @@ from kit.charts.style import (
     short_label,
     style_context,
 )
-from kit.domain.survey import Analysis
+from kit.domain.survey.analysis import Analysis
 
 WIDTH_IN = 7.5
 

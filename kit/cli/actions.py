@@ -13,7 +13,7 @@ import json
 
 from kit import i18n
 from kit.cli.common import cli_lang, say
-from kit.domain import actions
+from kit.domain.after import actions
 from kit.domain.dates import to_iso_date
 from kit.exceptions import InputError
 from kit.io import store

@@ -7,7 +7,7 @@ import json
 
 from kit import i18n
 from kit.cli.common import cli_lang, say
-from kit.domain import queue
+from kit.domain.frontyard import queue
 
 
 def cmd_queue(args) -> int:

@@ -81,15 +81,17 @@ def cmd_steps_suggest(args) -> int:
 
 
 def cmd_impact(args) -> int:
-    from kit.domain import impact  # here, not at import: pandas only for commands that compute
+    from kit.domain.money import (
+        impact,  # here, not at import: pandas only for commands that compute
+    )
 
     session = store.load_session(args.dir)
     work = store.load_work(args.dir, args.group)
     figures = impact.compute(work, session.assumptions).to_dict()
     if args.json:
-        from kit.domain import options  # options on one basis: do nothing … chosen
+        from kit.domain.money import options  # options on one basis: do nothing … chosen
         figures.update(options.to_json(work, session.assumptions, args.lang or session.lang))
-        from kit.domain import uncertainty  # P10/P50/P90: the draws every document shows
+        from kit.domain.money import uncertainty  # P10/P50/P90: the draws every document shows
         figures["ranges"] = uncertainty.ranges(work, session.assumptions)
         say(json.dumps(figures, ensure_ascii=False, indent=1))
         return 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from kit.documents.fragments import esc, figure_html
 from kit.documents.fragments import table as _table
-from kit.domain import actions, followup, progress
+from kit.domain.after import actions, followup, progress
 
 
 class AfterSections:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from kit.documents.fragments import esc
 from kit.documents.fragments import table as _table
-from kit.domain import actions, progress
+from kit.domain.after import actions, progress
 
 
 class SummaryAfterSections:

@@ -1,8 +1,8 @@
 """Decision sections of the handout (docs/formulas.md): ranges, selection, funding and roadmap
 (the follow-up is in kit.documents.after). A mixin of :class:`kit.documents.handout.Handout`; every method returns an HTML fragment.
 
-Each figure is the deterministic headline of :func:`kit.domain.impact.compute` with its
-``（P10〜P90）`` range from :func:`kit.domain.uncertainty.monte_carlo` beside it (seeded: the same
+Each figure is the deterministic headline of :func:`kit.domain.money.impact.compute` with its
+``（P10〜P90）`` range from :func:`kit.domain.money.uncertainty.monte_carlo` beside it (seeded: the same
 workspace gives the same handout); the simulation's median appears only in the uncertainty table.
 """
 
@@ -15,7 +15,7 @@ from kit import i18n
 from kit.documents.fragments import esc as _esc
 from kit.documents.fragments import figure_html as _img
 from kit.documents.fragments import table as _table
-from kit.domain import selection, uncertainty
+from kit.domain.money import selection, uncertainty
 
 SEED = uncertainty.SEED
 DRAWS = uncertainty.DRAWS
@@ -191,7 +191,7 @@ class DecisionSections:
         w, m = self.work, self.impact
         c0 = w.costs.initial_cost_yen
         rows = []
-        for f, part in zip(w.funding, m.funding, strict=True):     # kit.domain.finance
+        for f, part in zip(w.funding, m.funding, strict=True):     # kit.domain.money.finance
             value = part["amount_yen"]
             capped = f.cap_yen is not None and c0 > 0 and abs(value - f.cap_yen) < 0.5
             mark = f' <span class="assumption">{self.t("dec.confirm")}</span>' \

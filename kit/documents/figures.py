@@ -4,7 +4,7 @@ Each quantity has one kind (hours, yen, FTE, days, years, percent, cases) and on
 and its unit and period come from the message catalogue (``unit.*``), so "708.0時間／年" reads
 the same wherever it appears. Numbers are rounded half up (四捨五入, :mod:`kit.i18n.formats`).
 
-``KEY_FIGURES`` names each figure of :class:`kit.domain.impact.Impact` with its kind and
+``KEY_FIGURES`` names each figure of :class:`kit.domain.money.impact.Impact` with its kind and
 period; :meth:`Figures.value` formats a number of a kind, :meth:`Figures.figure` a named key
 figure of an ``Impact``.
 """
@@ -49,7 +49,7 @@ KEY_FIGURES: dict[str, tuple[str, str, str | None]] = {
     "resident_cost_saved": ("resident_cost_saved_yen", "yen", "year"),
     "not_delivered_hours": ("not_delivered_hours", "hours", "year"),
 }
-# switching-value inputs (kit.domain.finance.SWITCHING) -> kind
+# switching-value inputs (kit.domain.money.finance.SWITCHING) -> kind
 SWITCHING_KINDS = {"uptake": "percent", "annual_cases": "cases", "initial_cost_yen": "yen",
                    "annual_cost_yen": "yen", "labour_cost_yen_per_hour": "yen"}
 

@@ -14,9 +14,9 @@ from kit import i18n
 from kit.documents.figures import SWITCHING_KINDS, Figures
 from kit.documents.fragments import esc
 from kit.documents.fragments import table as _table
-from kit.domain import bundle, finance, impact, selection
+from kit.domain.money import bundle, finance, impact, selection
 
-# no switching value: the end of the input's sensible range (kit.domain.finance.SWITCHING)
+# no switching value: the end of the input's sensible range (kit.domain.money.finance.SWITCHING)
 # that tells the reader most — the NPV's sign holds even there; others are said in general
 _TELLING_END = {("uptake", "negative"): "high", ("uptake", "positive"): "low",
                 ("initial_cost_yen", "negative"): "low", ("annual_cost_yen", "negative"): "low"}

@@ -15,7 +15,7 @@ from __future__ import annotations
 from kit import i18n
 from kit.documents.fragments import esc
 from kit.documents.fragments import table as _table
-from kit.domain import debt, fiscal
+from kit.domain.money import debt, fiscal
 
 # fiscal-year row columns -> (catalogue key of the header, shown only when not all zero)
 COLUMNS = (("initial_cost_yen", "fis.col.initial_cost", False),

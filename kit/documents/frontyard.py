@@ -11,7 +11,9 @@ import math
 
 from kit import i18n
 from kit.documents.fragments import esc, figure_html, table
-from kit.domain import bundle, frontyard, lifeevents, queue_sim
+from kit.domain.frontyard import lifeevents, queue_sim
+from kit.domain.frontyard import measures as frontyard
+from kit.domain.money import bundle
 
 SIM_SEED = 20261126
 SIM_CUSTOMERS = 5_000       # residents simulated per scenario (days = this / a peak day's)

@@ -24,8 +24,8 @@ from kit.documents.frontyard import FrontyardSections
 from kit.documents.levers import LeverSections
 from kit.documents.options import OptionsSections
 from kit.documents.risks import RiskSections
-from kit.domain import impact
 from kit.domain.model import Phase
+from kit.domain.money import impact
 from kit.io import store
 from kit.workspace.demo import resolve
 

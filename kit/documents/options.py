@@ -2,7 +2,7 @@
 and the options table (do nothing, quick wins only, each candidate alone, the chosen systems).
 
 A mixin of :class:`kit.documents.handout.Handout` (needs ``work``, ``assumptions``, ``impact``,
-``lang``, ``fmt``, ``t``). The figures are :func:`kit.domain.options.compare`'s, the chosen row
+``lang``, ``fmt``, ``t``). The figures are :func:`kit.domain.money.options.compare`'s, the chosen row
 is the handout's own ``impact`` (the headline); every NPV and payback names its basis
 (人件費換算 / 現金). Numbers go through :mod:`kit.documents.figures`.
 """
@@ -15,7 +15,7 @@ from kit import i18n
 from kit.documents.figures import Figures
 from kit.documents.fragments import esc
 from kit.documents.fragments import table as _table
-from kit.domain import options as opts
+from kit.domain.money import options as opts
 
 # table rows: (catalogue key opt.row.<key>, key figure of kit.documents.figures.KEY_FIGURES)
 ROWS = (("hours_saved", "hours_saved"), ("cash_saved", "cash_saved"),

@@ -14,7 +14,8 @@ import pandas as pd
 from kit import i18n
 from kit.documents.fragments import esc
 from kit.documents.fragments import table as _table
-from kit.domain import checks, impact
+from kit.domain import checks
+from kit.domain.money import impact
 from kit.exceptions import KitError
 from kit.io import store
 

@@ -4,7 +4,7 @@ with its owner (担当) and early sign (早期の兆候); under it, in plain wor
 ranges carry the optimism-bias correction and with which Green Book category and uplift.
 
 A mixin of :class:`kit.documents.handout.Handout` (needs ``work``, ``lang``, ``t``,
-``option_rows``). The arithmetic is in :mod:`kit.domain.risks` / :mod:`kit.domain.uncertainty`.
+``option_rows``). The arithmetic is in :mod:`kit.domain.money.risks` / :mod:`kit.domain.money.uncertainty`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import yaml
 from kit import i18n, resources
 from kit.documents.fragments import esc
 from kit.documents.fragments import table as _table
-from kit.domain import options as opts
-from kit.domain import risks
+from kit.domain.money import options as opts
+from kit.domain.money import risks, uncertainty
 
 
 @functools.lru_cache(maxsize=1)
@@ -29,7 +29,7 @@ def catalogue() -> tuple[risks.CatalogueRisk, ...]:
 
 def optimism_bias_text(enabled: bool, lang: str = i18n.DEFAULT_LANG) -> str:
     """「楽観バイアスの補正: 適用なし」 or 「適用（… 上乗せ …）」 (escaped text)."""
-    ob = risks.optimism_bias(enabled)
+    ob = uncertainty.optimism_bias(enabled)
     if ob is None:
         return i18n.t("risk.ob.off", lang)
     return i18n.t("risk.ob.on", lang, **{k: i18n.fmt_percent(v) for k, v in ob.items()})

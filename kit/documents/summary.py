@@ -2,7 +2,7 @@
 
 Read from the workspaces on disk, like :class:`kit.documents.handout.Handout` for one group. A group
 whose workspace cannot be read is named and left out of the totals; the others still count.
-Hours saved carry their P10–P90 range when :mod:`kit.domain.uncertainty` is available and the group
+Hours saved carry their P10–P90 range when :mod:`kit.domain.money.uncertainty` is available and the group
 gave three-point estimates (per-draw sums give the city's range). Quick wins come first.
 Every piece of user text goes through :func:`kit.documents.fragments.esc`.
 """
@@ -21,8 +21,8 @@ from kit.documents.base import Document
 from kit.documents.fragments import esc
 from kit.documents.fragments import table as _table
 from kit.documents.frontyard import FrontyardSummary
-from kit.domain import impact
 from kit.domain.model import Phase
+from kit.domain.money import impact
 from kit.exceptions import KitError
 from kit.io import store
 from kit.workspace.demo import resolve
@@ -38,9 +38,9 @@ class GroupResult:
 
 
 def _forecast(work, assumptions):
-    """The group's one set of draws (:func:`kit.domain.uncertainty.forecast`, the handout's)."""
+    """The group's one set of draws (:func:`kit.domain.money.uncertainty.forecast`, the handout's)."""
     try:
-        from kit.domain import uncertainty
+        from kit.domain.money import uncertainty
         forecast = uncertainty.forecast(work, assumptions)
     except (ImportError, AttributeError, KitError):
         return None

@@ -1,6 +1,6 @@
 """The pre-workshop survey report as HTML fragments (``templates/survey_report.ipynb``).
 
-Built only from the privacy-safe :class:`kit.domain.survey.Analysis`: hidden sections appear as
+Built only from the privacy-safe :class:`kit.domain.survey.analysis.Analysis`: hidden sections appear as
 "その他" (or not at all), names never, free text only masked. Every text goes through
 :func:`kit.documents.fragments.esc`.
 """
@@ -13,7 +13,7 @@ from kit import i18n, resources
 from kit.documents.base import Document
 from kit.documents.fragments import esc, figure_html
 from kit.documents.fragments import table as _table
-from kit.domain import survey
+from kit.domain.survey import analysis as survey
 from kit.io.survey import load_survey
 
 

@@ -4,7 +4,7 @@ The catalogue is data (``data_samples/levers/levers.yaml``, a session's ``levers
 over it by id; read by :mod:`kit.io.levers`; format in docs/levers.md). Each lever has the
 words that point to it (``triggers``, written with their variants: 押印/印鑑/ハンコ …),
 optional conditions on the step's channel, actor and value, the ECRS action, the capability
-tags it needs (:mod:`kit.domain.bundle`), a cited case (``effect``) and its source.
+tags it needs (:mod:`kit.domain.money.bundle`), a cited case (``effect``) and its source.
 
 :func:`suggest` proposes at most :data:`MAX_PER_STEP` levers per step, best first:
 

@@ -9,26 +9,17 @@ English. Pure: no Jupyter, widgets or plotting.
 from __future__ import annotations
 
 import datetime as _dt
-import math
-import re
-import uuid
 from typing import Annotated, Any
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 from kit import i18n
-from kit.domain import values
-from kit.domain.counter import CounterProfile
-from kit.domain.dates import check_date
-from kit.domain.debt import FundingKind, default_start, parse_kind
+from kit.domain.after import plan
 from kit.domain.enums import (  # noqa: F401 - the model's vocabulary, used as model.Actor …
     STAFF_ACTORS,
     Action,
@@ -38,15 +29,31 @@ from kit.domain.enums import (  # noqa: F401 - the model's vocabulary, used as m
     Realised,
     ValueClass,
 )
-from kit.domain.values import CONTROL_RE, clean_line, clean_text, split_tags, to_bool, to_number
+from kit.domain.fields import (  # noqa: F401 - the field types, used as model.Yen …
+    MAX_CASES,
+    MAX_MINUTES,
+    MAX_NAME,
+    MAX_TEXT,
+    MAX_YEN,
+    SLUG_RE,
+    Days,
+    Flag,
+    IsoDate,
+    Minutes,
+    Name,
+    Number,
+    Share,
+    Text,
+    Yen,
+    _Model,
+    new_id,
+)
+from kit.domain.frontyard.counter import CounterProfile
+from kit.domain.money import risks as _risks
+from kit.domain.money.debt import FundingKind, default_start, parse_kind
+from kit.domain.values import split_tags, to_number
 
 SCHEMA_VERSION = 1
-MAX_NAME = 200
-MAX_TEXT = 2000
-MAX_MINUTES = 100_000        # ~70 days of one person's time per case: beyond is a typo
-MAX_CASES = 100_000_000
-MAX_YEN = 1e13
-SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 
 
 def _realised(value: Any) -> Any:
@@ -60,58 +67,6 @@ def _realised(value: Any) -> Any:
 
 
 RealisedAs = Annotated[Realised, BeforeValidator(_realised)]
-
-
-# --- boundary parsing ---------------------------------------------------------------------
-def _no_control(value: str) -> str:
-    if CONTROL_RE.search(value):
-        raise ValueError("control")
-    return value
-
-
-def _finite(value: float) -> float:
-    if math.isnan(value) or math.isinf(value):
-        raise ValueError("number")
-    return value
-
-
-Number = Annotated[float, BeforeValidator(to_number)]
-# minutes as clerks type them (0:10, 1時間半, 約8, 10〜15): the sheet import's one parser
-Minutes = Annotated[float, BeforeValidator(values.to_minutes), Field(ge=0, le=MAX_MINUTES)]
-Share = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=1)]
-Days = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=3650)]
-Yen = Annotated[float, BeforeValidator(to_number), Field(ge=0, le=MAX_YEN)]
-Flag = Annotated[bool, BeforeValidator(to_bool)]
-Name = Annotated[str, BeforeValidator(clean_line), Field(min_length=1, max_length=MAX_NAME)]
-Text = Annotated[str, BeforeValidator(clean_text), Field(max_length=MAX_TEXT)]
-IsoDate = Annotated[str, BeforeValidator(check_date)]
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex[:12]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=False, allow_inf_nan=False,
-                              use_enum_values=False, str_strip_whitespace=True)
-
-    @classmethod
-    def parse(cls, data: Any, *, where: str = ""):
-        """Construct from a dict, turning a validation error into the kit's InputError."""
-        try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            from kit.domain.messages import input_error
-            raise input_error(exc, where=where) from None
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _check_text_and_numbers(cls, value):
-        if isinstance(value, str):
-            return _no_control(value)
-        if isinstance(value, float):
-            return _finite(value)
-        return value
 
 
 class Step(_Model):
@@ -138,7 +93,7 @@ class Step(_Model):
     # decision depth: three-point To-Be minutes and the capability a change needs
     minutes_after_low: Minutes | None = None
     minutes_after_high: Minutes | None = None
-    needs: Text = ""            # capability tags, e.g. "online;rpa" (see kit.domain.bundle)
+    needs: Text = ""            # capability tags, e.g. "online;rpa" (see kit.domain.money.bundle)
     # finance: how the saving is realised (None = the session's default), non-labour cost
     realised_as: RealisedAs | None = None
     unit_cost_yen: Yen = 0.0                # e.g. postage 110 円 per case through the step
@@ -196,7 +151,7 @@ class Costs(_Model):
 
 
 class FundingSource(_Model):
-    """A source of funds as the budget books it (docs/formulas.md, kit.domain.fiscal): a
+    """A source of funds as the budget books it (docs/formulas.md, kit.domain.money.fiscal): a
     subsidy = min(rate × eligible initial cost, cap); a bond (地方債) on what the subsidies
     leave, repaid later; an allocation tax (交付税措置) that lowers the net burden."""
 
@@ -307,7 +262,7 @@ class Ranges(_Model):
 
 
 class Actuals(_Model):
-    """Measured after go-live (kit.domain.followup): None = not measured yet."""
+    """Measured after go-live (kit.domain.after.followup): None = not measured yet."""
 
     measured_on: IsoDate = ""
     annual_cases: OptCases = None
@@ -356,7 +311,7 @@ class GroupWork(_Model):
     charter: plan.Charter = Field(default_factory=lambda: plan.Charter())
     actions: list[plan.ActionItem] = Field(default_factory=list, max_length=200)
     risks: list[_risks.Risk] = Field(default_factory=list, max_length=30)   # the group's own
-    counter: CounterProfile | None = None       # the counter queue (kit.domain.frontyard)
+    counter: CounterProfile | None = None       # the counter queue (kit.domain.frontyard.measures)
     dismissed_levers: list[str] = Field(default_factory=list, max_length=2000)  # kit.domain.levers
 
     @model_validator(mode="before")
@@ -443,7 +398,3 @@ class Session(_Model):
             raise ValueError("duplicate_group")
         return value
 
-
-# The after-workshop types build on _Model: imported last (GroupWork resolves them on first use).
-from kit.domain import plan  # noqa: E402
-from kit.domain import risks as _risks  # noqa: E402

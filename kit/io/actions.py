@@ -17,12 +17,13 @@ import openpyxl
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kit import i18n
-from kit.domain import actions
+from kit.domain.after import actions
+from kit.domain.after.plan import ActionItem
 from kit.domain.model import GroupWork
-from kit.domain.plan import ActionItem
 from kit.exceptions import InputError
+from kit.io.cells import SUFFIXES, fail
 from kit.io.layout import find_columns, read_table
-from kit.io.sheets import SUFFIXES, build_row, fail, fill_sheet, lookup, records, write_csv
+from kit.io.sheets import build_row, fill_sheet, lookup, records, write_csv
 
 # (ActionItem field, catalogue column key), in sheet order
 COLUMNS = (("title", "act.col.action"), ("owner", "act.col.owner"), ("due", "act.col.due"),

@@ -22,7 +22,7 @@ SYSTEM_COLUMNS = {"システムID": "system_id", "名称": "name", "初期費用
 FUNDING_COLUMNS = {"財源ID": "funding_id", "名称": "name", "補助率": "rate", "上限額(円)": "cap_yen",
                    "対象経費の割合": "eligible_share", "出典": "source", "仮定": "assumption",
                    "残額に適用": "on_remaining",
-                   # funding as the budget books it (kit.domain.fiscal): blank kind = subsidy
+                   # funding as the budget books it (kit.domain.money.fiscal): blank kind = subsidy
                    "種類": "kind", "充当率": "coverage", "利率": "interest_rate",
                    "据置年数": "grace_years", "償還年数": "repayment_years",
                    "交付税算入率": "allocation_tax_rate"}

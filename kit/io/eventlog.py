@@ -1,6 +1,6 @@
 """Reading an event log (発券機・業務システムのログ): CSV in UTF-8 or CP932, or Excel.
 
-Only the four named columns are kept, as text; the analysis is :mod:`kit.domain.eventlog`.
+Only the four named columns are kept, as text; the analysis is :mod:`kit.domain.frontyard.eventlog`.
 A CSV is read by ``pandas.read_csv`` (fast for a million rows); an .xlsx through
 :func:`kit.io.sheets.read_table` (the kit's checks for damaged or oversized workbooks).
 Column names are matched as written or ignoring width, case and spaces. The index is the row
@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from kit.domain.values import header_key
-from kit.io.sheets import check_file, detail, fail, read_table
+from kit.io.cells import check_file, detail, fail
+from kit.io.sheets import read_table
 
 LOG_MAX_MB = 1000
 

@@ -8,8 +8,9 @@ from typing import Any
 from kit.domain import model
 from kit.domain.model import GroupWork
 from kit.domain.values import split_list
+from kit.io.cells import fail
 from kit.io.layout import find_columns, read_table
-from kit.io.sheets import build_row, fail, lookup, records
+from kit.io.sheets import build_row, lookup, records
 
 GROUP_COLUMNS = {"group_id": ("グループID", "group_id"), "theme": ("テーマ", "theme"),
                  "annual_cases": ("年間件数", "annual_cases"), "members": ("メンバー", "members"),

@@ -36,8 +36,8 @@ import pandas as pd
 
 from kit.domain.problems import Problems
 from kit.domain.values import header_key, one_line, to_number
-from kit.io import sheets
-from kit.io.sheets import fail
+from kit.io import cells
+from kit.io.cells import fail
 
 HEADER_SCAN_ROWS = 20
 TOTAL_WORDS = frozenset({"合計", "小計", "計", "総計", "累計", "total", "subtotal",
@@ -73,8 +73,8 @@ class Table:
 
 # --- reading the cells --------------------------------------------------------------------
 def _xlsx_grids(path: Path, max_mb: float) -> list[Grid]:
-    sheets.check_unzipped(path, max_mb)
-    book = sheets.load_book(path, data_only=False)
+    cells.check_unzipped(path, max_mb)
+    book = cells.load_book(path, data_only=False)
     cached = None
     grids = []
     for sheet in book.worksheets:
@@ -83,9 +83,9 @@ def _xlsx_grids(path: Path, max_mb: float) -> list[Grid]:
         source = sheet
         if formulas:
             if cached is None:
-                cached = sheets.load_book(path, data_only=True)
+                cached = cells.load_book(path, data_only=True)
             source = cached[sheet.title]
-        rows = [[sheets.cell_text(v) for v in row] for row in source.iter_rows(values_only=True)]
+        rows = [[cells.cell_text(v) for v in row] for row in source.iter_rows(values_only=True)]
         no_value = {rc: coordinate for rc, coordinate in formulas.items()
                     if rc[0] <= len(rows) and rc[1] <= len(rows[rc[0] - 1])
                     and rows[rc[0] - 1][rc[1] - 1] == ""}
@@ -96,10 +96,10 @@ def _xlsx_grids(path: Path, max_mb: float) -> list[Grid]:
 
 
 def _grids(path: Path, max_mb: float) -> list[Grid]:
-    suffix = sheets.check_file(path, max_mb)
+    suffix = cells.check_file(path, max_mb)
     if suffix == ".xlsx":
         return _xlsx_grids(path, max_mb)
-    return [Grid("", sheets.csv_rows(path))]
+    return [Grid("", cells.csv_rows(path))]
 
 
 # --- finding the table --------------------------------------------------------------------

@@ -3,7 +3,7 @@
 One row per participant: グループID, テーマ, 回答ID, 氏名, 所属, 職種 (English headers with
 ``lang="en"``). The facilitator moves people by changing グループID (blank = leave out),
 renames a theme in any row of its group, and feeds the sheet back with ``--assign``
-(:func:`kit.domain.grouping.apply_assignments`, which reads both header languages).
+(:func:`kit.domain.survey.grouping.apply_assignments`, which reads both header languages).
 """
 
 from __future__ import annotations

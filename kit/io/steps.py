@@ -20,8 +20,9 @@ from kit.domain.values import (
     to_minutes,
     to_number,
 )
+from kit.io.cells import SUFFIXES, fail
 from kit.io.layout import Table, find_columns, read_table
-from kit.io.sheets import SUFFIXES, build_row, fail, fill_sheet, lookup, records, write_csv
+from kit.io.sheets import build_row, fill_sheet, lookup, records, write_csv
 
 TEMPLATE_ROWS = 500         # rows that get the dropdown lists in a written sheet
 # (model field, catalogue column key), in sheet order

@@ -1,6 +1,6 @@
 """Reading a staff-survey export (CSV UTF-8/BOM/CP932 or .xlsx) into the domain's Survey.
 
-A forms-tool export is read as it is (:mod:`kit.domain.survey_columns`). What cannot be told
+A forms-tool export is read as it is (:mod:`kit.domain.survey.columns`). What cannot be told
 from the answers is said in an optional **mapping sheet** beside the survey —
 ``<survey name>_mapping.csv`` or ``.xlsx`` (or ``mapping=`` given) — with the columns
 ``列`` (the survey's header as written), ``種類`` (所属, 職種, 勤続年数, 参加希望, 氏名, メール,
@@ -15,11 +15,12 @@ from pathlib import Path
 
 from kit import i18n
 from kit.domain.problems import Problems
-from kit.domain.survey import Survey, survey_from_table
-from kit.domain.survey_columns import HOURS_OF_RE, KINDS
+from kit.domain.survey.analysis import Survey, survey_from_table
+from kit.domain.survey.columns import HOURS_OF_RE, KINDS
 from kit.domain.values import header_key
+from kit.io.cells import fail
 from kit.io.layout import find_columns, read_table
-from kit.io.sheets import fail, lookup, records
+from kit.io.sheets import lookup, records
 
 MAPPING_COLUMNS = {"column": ("列", "column"), "kind": ("種類", "kind"),
                    "label": ("名前", "label")}
@@ -71,7 +72,7 @@ def load_survey(path: str | Path, *, sheet: str | None = None, mapping: str | Pa
                 max_mb: float = 50) -> Survey:
     """Read and validate a survey export (with its mapping sheet when there is one).
 
-    The privacy floor (:data:`kit.domain.survey.MIN_RESPONDENTS`) is not a parameter.
+    The privacy floor (:data:`kit.domain.survey.analysis.MIN_RESPONDENTS`) is not a parameter.
     """
     path = Path(path)
     table = read_table(path, known=_SURVEY_KNOWN, sheet=sheet, max_mb=max_mb)

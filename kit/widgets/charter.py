@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from kit.domain import actions
+from kit.domain.after import actions
+from kit.domain.after.plan import ActionItem, Charter
 from kit.domain.model import GroupWork
-from kit.domain.plan import ActionItem, Charter
 from kit.widgets.common import Editor, esc, value_text
 
 WIDE = W.Layout(width="40em")

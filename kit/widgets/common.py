@@ -1,7 +1,7 @@
 """What every section editor shares: the workspace, debounced autosave, messages, figures.
 
 An editor never keeps state of its own: it builds a :class:`kit.domain.model.GroupWork` from its
-widgets (validated by the model), shows key figures and charts computed by :mod:`kit.domain.impact`
+widgets (validated by the model), shows key figures and charts computed by :mod:`kit.domain.money.impact`
 and :mod:`kit.charts.impact`, and saves through :mod:`kit.io.store` after a short pause (debounce).
 A bad value shows an inline message in the participant's language and nothing is saved: the
 workspace on disk keeps the last valid state. Another member's save in between is detected
@@ -25,8 +25,9 @@ from kit import i18n
 from kit.documents.figures import Figures
 from kit.documents.finance import not_delivered_html
 from kit.documents.fragments import esc
-from kit.domain import checks, impact
+from kit.domain import checks
 from kit.domain.model import GroupWork, Step
+from kit.domain.money import impact
 from kit.exceptions import ConflictError, InputError, KitError
 from kit.io import store
 from kit.widgets.fields import CSS, Fields, value_text  # noqa: F401 - value_text for editors

@@ -15,8 +15,8 @@ from kit.charts import queue as charts
 from kit.documents.figures import Figures
 from kit.documents.fragments import esc
 from kit.documents.frontyard import wait_table_html
-from kit.domain import frontyard
-from kit.domain.counter import CounterProfile
+from kit.domain.frontyard import measures as frontyard
+from kit.domain.frontyard.counter import CounterProfile
 from kit.domain.model import GroupWork, to_number
 from kit.widgets.fields import Fields
 

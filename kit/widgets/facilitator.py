@@ -1,6 +1,6 @@
 """The facilitator's notebook (workshops/00_facilitator.ipynb): survey → groups → session,
 then a live overview of the groups. A thin layer: every decision is made by
-:mod:`kit.domain.grouping`, :mod:`kit.workspace.session` and :mod:`kit.documents.overview`;
+:mod:`kit.domain.survey.grouping`, :mod:`kit.workspace.session` and :mod:`kit.documents.overview`;
 the widgets only collect the settings and show the results (escaped HTML)."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class GroupingPanel:
                               self.message])
 
     def form(self):
-        from kit.domain.grouping import form_groups
+        from kit.domain.survey.grouping import form_groups
         try:
             self.plan = form_groups(
                 self.report.survey, group_size=self.size.value, mix=self.mix.value,

@@ -1,7 +1,7 @@
 """The follow-up editor (workshops/05_follow_up.ipynb): measured actuals after go-live.
 
 One text box per measure and per step (blank = not measured, so a zero is never confused
-with "no data"); every edit is validated by :func:`kit.domain.followup.with_actuals`, shown at once
+with "no data"); every edit is validated by :func:`kit.domain.after.followup.with_actuals`, shown at once
 as forecast-vs-actual tables, and saved through the store by :class:`.common.Editor`.
 """
 
@@ -12,7 +12,7 @@ import datetime as _dt
 import ipywidgets as W
 
 from kit import i18n
-from kit.domain import followup
+from kit.domain.after import followup
 from kit.domain.model import Actuals, GroupWork, to_number
 from kit.exceptions import InputError
 from kit.widgets.common import Editor, esc, value_text

@@ -21,8 +21,8 @@ from kit import i18n
 from kit.charts import flow as charts_flow
 from kit.charts import impact as charts
 from kit.charts import style as charts_style
-from kit.domain import impact
 from kit.domain.model import Action, Actor, Assumptions, GroupWork
+from kit.domain.money import impact
 
 _ACTOR_ORDER = (Actor.counter, Actor.back_office, Actor.approver, Actor.resident)
 

@@ -26,9 +26,9 @@ import ipywidgets as W
 from kit import i18n
 from kit.documents.figures import Figures
 from kit.documents.fragments import esc
-from kit.domain import impact
 from kit.domain.enums import STAFF_ACTORS, Action, Phase
 from kit.domain.model import GroupWork
+from kit.domain.money import impact
 from kit.io import store
 from kit.render.params import STAGES
 from kit.widgets.common import resolve

@@ -9,7 +9,7 @@ bundle) are check boxes too.
 Live, as the group edits: the key figures of the chosen bundle, the ranking, how often each
 candidate comes first when the weights are perturbed, and the smallest weight change that
 changes the winner, computed and worded exactly as the handout's selection section
-(:class:`kit.documents.decision.DecisionSections`, the same :mod:`kit.domain.selection`
+(:class:`kit.documents.decision.DecisionSections`, the same :mod:`kit.domain.money.selection`
 functions with the same seed). Every field is registered in ``self.fields`` by its path in
 the workspace (``("scores", <system id>, "integration")``, ``("weights", "hours_saved")``).
 """
@@ -27,9 +27,9 @@ from kit.charts import style as charts_style
 from kit.documents import decision
 from kit.documents.base import Document
 from kit.documents.fragments import table as html_table
-from kit.domain import selection
-from kit.domain.bundle import capability_choices
 from kit.domain.model import GroupWork, SystemOption
+from kit.domain.money import selection
+from kit.domain.money.bundle import capability_choices
 from kit.exceptions import InputError
 from kit.widgets.common import Editor, esc, message_html
 from kit.widgets.fields import Fields, TagChecks

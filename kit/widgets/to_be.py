@@ -8,8 +8,8 @@ change needs from a system (check boxes with their labels, stored as ``online;rp
 procedure (手続). Steps added by the redesign have a name, an actor and minutes of their own.
 
 Beside a change that does not count yet, the row says why in plain words (no system chosen,
-or the chosen systems lack a capability, by its label): :func:`kit.domain.bundle.not_delivered`
-via the key figures' :class:`kit.domain.impact.Impact`. Live: hours saved with quick wins
+or the chosen systems lack a capability, by its label): :func:`kit.domain.money.bundle.not_delivered`
+via the key figures' :class:`kit.domain.money.impact.Impact`. Live: hours saved with quick wins
 first, As-Is vs To-Be minutes side by side and where the hours are saved.
 
 Under each step's line, its open suggestions (:mod:`kit.domain.levers`) as chips: the label,
@@ -23,8 +23,9 @@ import ipywidgets as W
 
 from kit import i18n
 from kit.documents.figures import Figures
-from kit.domain import bundle, checks, levers
+from kit.domain import checks, levers
 from kit.domain.model import Action, Actor, GroupWork, Step
+from kit.domain.money import bundle
 from kit.exceptions import InputError
 from kit.io.levers import load_catalogue
 from kit.widgets.as_is import (

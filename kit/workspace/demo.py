@@ -8,8 +8,8 @@ import tempfile
 from pathlib import Path
 
 from kit import resources
-from kit.domain.followup import with_actuals
-from kit.domain.plan import ActionItem, Charter
+from kit.domain.after.followup import with_actuals
+from kit.domain.after.plan import ActionItem, Charter
 from kit.io import store
 from kit.workspace.session import new_session
 

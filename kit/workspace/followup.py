@@ -1,10 +1,10 @@
-"""Recording measured actuals in a group's workspace (the arithmetic: kit.domain.followup)."""
+"""Recording measured actuals in a group's workspace (the arithmetic: kit.domain.after.followup)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from kit.domain.followup import with_actuals
+from kit.domain.after.followup import with_actuals
 from kit.domain.model import GroupWork
 from kit.io import store
 

@@ -1,13 +1,13 @@
 """The front yard in a group's workspace: importing an event log, setting counter profiles
-(the arithmetic: :mod:`kit.domain.eventlog`, :mod:`kit.domain.frontyard`)."""
+(the arithmetic: :mod:`kit.domain.frontyard.eventlog`, :mod:`kit.domain.frontyard.measures`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from kit import i18n
-from kit.domain import eventlog
-from kit.domain.counter import CounterProfile
+from kit.domain.frontyard import eventlog
+from kit.domain.frontyard.counter import CounterProfile
 from kit.domain.model import GroupWork
 from kit.exceptions import InputError
 from kit.io import store

@@ -52,7 +52,7 @@ def _pick(ids: list[str], catalogue: dict, field: str) -> list:
 
 def _chosen(bundle: list) -> dict:
     """``systems`` and ``costs`` of a group's work for its chosen bundle."""
-    from kit.domain.selection import scenario
+    from kit.domain.money.selection import scenario
 
     work = GroupWork(group_id="x", theme="x")
     work = scenario(work, bundle)
@@ -149,8 +149,8 @@ def plan_from_survey(survey_file: str | Path, *, group_size: int = 4, seed: int 
                      mix: str = "mixed", top_sections: int = 5, max_groups: int = 12,
                      assign_file=None):
     """Survey → participants → groups (→ the facilitator's edited roster or assignments)."""
-    from kit.domain.grouping import apply_assignments, form_groups
-    from kit.domain.survey import analyse
+    from kit.domain.survey.analysis import analyse
+    from kit.domain.survey.grouping import apply_assignments, form_groups
     from kit.io.survey import load_survey
 
     survey = load_survey(survey_file)

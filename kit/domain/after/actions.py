@@ -12,9 +12,9 @@ import datetime as _dt
 from collections.abc import Iterable
 
 from kit import i18n
+from kit.domain.after.plan import OPEN, ActionItem, Status
 from kit.domain.dates import as_date
 from kit.domain.model import GroupWork, Step
-from kit.domain.plan import OPEN, ActionItem, Status
 from kit.domain.values import header_key, split_list
 from kit.exceptions import InputError
 

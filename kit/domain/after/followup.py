@@ -6,7 +6,7 @@ Actuals live in the group's workspace (``GroupWork.actuals``) and are saved thro
 None: per step the comparison then says "not measured", and in the totals the forecast value
 stands in for it (so the total shows what the measured values change).
 
-Actual figures use the same arithmetic as the forecast (:mod:`kit.domain.impact`) with the measured
+Actual figures use the same arithmetic as the forecast (:mod:`kit.domain.money.impact`) with the measured
 To-Be minutes, annual cases, online uptake and costs put in place of the planned ones.
 """
 
@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 
 from kit import i18n
-from kit.domain import impact
 from kit.domain.dates import as_date, to_iso_date
 from kit.domain.model import Actuals, Assumptions, GroupWork
+from kit.domain.money import impact
 from kit.exceptions import InputError
 
 MEASURES = ("annual_cases", "uptake", "initial_cost_yen", "annual_cost_yen")

@@ -1,8 +1,8 @@
 """After the workshop: the group's charter and its action plan (docs/after-workshop.md).
 
 Types only, validated like every other part of :class:`kit.domain.model.GroupWork` (which holds
-``charter`` and ``actions``); the logic is in :mod:`kit.domain.actions` (overdue) and
-:mod:`kit.domain.followup` (snapshots, schedule, realisation).
+``charter`` and ``actions``); the logic is in :mod:`kit.domain.after.actions` (overdue) and
+:mod:`kit.domain.after.followup` (snapshots, schedule, realisation).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import enum
 
 from pydantic import Field
 
-from kit.domain.model import IsoDate, Name, Number, Text, _Model, new_id
+from kit.domain.fields import IsoDate, Name, Number, Text, _Model, new_id
 
 
 class Status(str, enum.Enum):

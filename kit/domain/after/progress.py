@@ -9,7 +9,7 @@ checkpoint lists the open actions falling due since the previous one.
 
 **Realisation rate** ``R = H_real / H_prop``: staff hours saved a year as measured (the
 latest value of each measure, the forecast standing in for what was not measured: see
-:func:`kit.domain.followup.actual_work`) over the hours proposed (the forecast). ``coverage``
+:func:`kit.domain.after.followup.actual_work`) over the hours proposed (the forecast). ``coverage``
 says how much of the proposed saving lies in steps whose minutes were measured. For the city,
 the hours are summed over the groups that recorded a follow-up (a ratio of sums, not a mean
 of ratios: a big group weighs more).
@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kit.domain import followup, impact
+from kit.domain.after import followup
+from kit.domain.after.plan import OPEN
 from kit.domain.dates import as_date
 from kit.domain.model import Assumptions, GroupWork
-from kit.domain.plan import OPEN
+from kit.domain.money import impact
 
 CHECKPOINTS = (30, 60, 90, 180, 365)
 

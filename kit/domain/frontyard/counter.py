@@ -5,7 +5,7 @@ profile and its handout shows no queue). Arrivals per hour in month *m* and hour
 ``visitors a year × w_m / Σw / open days a month × v_h / Σv`` (``month_weights`` w, e.g. the
 3月・4月 peak of moving season, and ``hour_weights`` v over the opening hours), unless a log
 gave them (``log_arrivals``: 12 months × 24 hours, arrivals per hour of an open day).
-The arithmetic is in :mod:`kit.domain.frontyard` and docs/frontyard.md. Pure: pydantic only.
+The arithmetic is in :mod:`kit.domain.frontyard.measures` and docs/frontyard.md. Pure: pydantic only.
 """
 
 from __future__ import annotations

@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from kit import i18n
-from kit.domain import followup
-from kit.domain.counter import HOURS, MONTHS, CounterProfile, Measured
+from kit.domain.after import followup
+from kit.domain.frontyard.counter import HOURS, MONTHS, CounterProfile, Measured
 from kit.domain.model import Action, GroupWork, Step
 from kit.domain.values import header_key
 from kit.exceptions import InputError

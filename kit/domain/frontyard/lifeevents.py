@@ -6,8 +6,8 @@ once), before and after the change (docs/frontyard.md "Life events"):
 
 - **counter visits** trips to the office, once a case however many counter steps (the largest
   ``p_i`` of the resident's counter steps) plus each step that starts a new trip (出直し …) at
-  its ``p_i`` (:func:`kit.domain.impact.visits_per_case`; the kit's visits,
-  :func:`kit.domain.impact.step_table`);
+  its ``p_i`` (:func:`kit.domain.money.impact.visits_per_case`; the kit's visits,
+  :func:`kit.domain.money.impact.step_table`);
 - **forms the resident writes (書く回数)** ``Σ p_i`` over resident steps on the paper channel
   (a form filled in by hand). In the To-Be a form no longer counts when staff prepare it:
   the step is eliminated, or its change needs the ``counter_form`` capability (書かない窓口:
@@ -28,8 +28,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kit.domain import impact
 from kit.domain.model import Actor, Channel, GroupWork
+from kit.domain.money import impact
 from kit.domain.values import split_tags
 
 SIGN_ONLY_MINUTES = 1.0

@@ -9,7 +9,7 @@ from the counter when the To-Be removes their waiting at it (a resident step on 
 channel, online-dependent, eliminated or cut to 0 minutes); then To-Be visitors are
 ``V·counter_share·(1 − u)``, else all still come and ``s`` is the mix of both.
 
-**Arrivals** per hour of an open day, month × hour (:class:`kit.domain.counter.CounterProfile`).
+**Arrivals** per hour of an open day, month × hour (:class:`kit.domain.frontyard.counter.CounterProfile`).
 **Queue by hour**: Erlang C holds for a queue that has run at one arrival rate for ever; a
 counter opens empty at 8:30 and its rate changes by the hour, and near or above capacity the
 steady state is never reached (Erlang C gives hours of wait at 97 % utilisation, none at all
@@ -25,10 +25,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kit.domain import impact, lifeevents
-from kit.domain import queue as q
-from kit.domain.counter import HOURS, MONTHS, CounterProfile
+from kit.domain.frontyard import lifeevents
+from kit.domain.frontyard import queue as q
+from kit.domain.frontyard.counter import HOURS, MONTHS, CounterProfile
 from kit.domain.model import Actor, Assumptions, Channel, GroupWork
+from kit.domain.money import impact
 
 MAX_STATES = 3000           # residents in the office the day model can hold
 MEASURES = ("visitors_per_year", "mean_wait_minutes", "time_in_office_minutes",

@@ -1,6 +1,6 @@
 """Counter queues beyond the closed form: discrete-event simulation with ``ciw``.
 
-Erlang C (:mod:`kit.domain.queue`) assumes exponential service times and arrivals that stay
+Erlang C (:mod:`kit.domain.frontyard.queue`) assumes exponential service times and arrivals that stay
 the same for ever. Real counters have neither: service times measured in a log are skewed
 (lognormal fits them well) and arrivals change by the hour, so a queue that builds up at
 10:00 is still there at 11:00. :func:`simulate` runs the M/G/c queue in ``ciw`` (minutes as
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import ciw
 import numpy as np
 
-from kit.domain.queue import DEFAULT_TARGET_MINUTES
+from kit.domain.frontyard.queue import DEFAULT_TARGET_MINUTES
 
 WAITED = 1e-9        # a resident "waited" when their wait is longer than this (minutes)
 

@@ -1,7 +1,7 @@
 """The one impact arithmetic (docs/formulas.md): vectorised over draws, one draw = the headline.
 
-:func:`kit.domain.impact.compute` evaluates :class:`Model` once at the likely inputs;
-:func:`kit.domain.uncertainty.monte_carlo` evaluates it on 10,000 draws; the tornado, the
+:func:`kit.domain.money.impact.compute` evaluates :class:`Model` once at the likely inputs;
+:func:`kit.domain.money.uncertainty.monte_carlo` evaluates it on 10,000 draws; the tornado, the
 scenarios and the switching values call the same :meth:`Model.evaluate`. No money formula is
 written anywhere else.
 
@@ -12,22 +12,22 @@ Per draw (``V`` annual cases, ``u`` online uptake, ``u_y`` year y's uptake, ``L`
 - ``saving_y = L · hours_y`` (人件費換算), ``NPV = −(C0 − S − B − X) + Σ_{y≤T} (saving_y − Ca −
   DS_y + g·DS_y)/(1+r)^y − Σ_{y>T} (DS_y − g·DS_y)/(1+r)^y`` on the net burden;
 - subsidy ``S``, bond proceeds ``B``, allocation tax ``X`` and debt service ``DS_y`` (with its
-  交付税算入 ``g·DS_y``) from :func:`kit.domain.fiscal.split`, payback from :func:`payback`.
+  交付税算入 ``g·DS_y``) from :func:`kit.domain.money.fiscal.split`, payback from :func:`payback`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from kit.domain import fiscal
 from kit.domain.model import Actor, Assumptions, GroupWork
+from kit.domain.money import fiscal
 
 STAFF = {Actor.counter.value, Actor.back_office.value, Actor.approver.value}
 RESIDENT = {Actor.resident.value}
 
 
 # --- money ---------------------------------------------------------------------------------
-# the funding arithmetic (subsidies, bonds, allocation tax) is kit.domain.fiscal
+# the funding arithmetic (subsidies, bonds, allocation tax) is kit.domain.money.fiscal
 subsidy_parts, subsidy = fiscal.subsidy_parts, fiscal.subsidy
 
 
@@ -72,7 +72,7 @@ def funding_terms(work: GroupWork) -> list[fiscal.Term]:
 class Model:
     """The vectorised arithmetic of one group; :meth:`evaluate` takes one value per draw.
 
-    Build it on the delivered To-Be (:func:`kit.domain.bundle.effective`)."""
+    Build it on the delivered To-Be (:func:`kit.domain.money.bundle.effective`)."""
 
     def __init__(self, work: GroupWork, assumptions: Assumptions, uplift: float = 1.0):
         steps = work.steps

@@ -1,13 +1,13 @@
 """Funding as the budget books it, year by year (docs/formulas.md, "Funding as budgets book
-it" and "Fiscal years"), vectorised over draws like :class:`kit.domain.finance.Model`.
+it" and "Fiscal years"), vectorised over draws like :class:`kit.domain.money.finance.Model`.
 
-Each source has a kind (:class:`kit.domain.debt.FundingKind`); a source without one keeps the
+Each source has a kind (:class:`kit.domain.money.debt.FundingKind`); a source without one keeps the
 old meaning, a subsidy. Whatever the row order, the initial cost ``C0`` goes through:
 
 1. **subsidies** (補助金・交付金, 特定財源) in their order: ``S_k = min(a_k·e_k·base, K_k)``,
    ``base`` = ``C0`` or, ``on_remaining``, what the subsidies above leave; ``S = Σ S_k ≤ C0``;
 2. **bonds** (地方債) on what the subsidies leave: ``B_k = min(c_k·e_k·(C0 − S), K_k)``
-   (``c`` the 充当率), repaid from the year after issue (:func:`kit.domain.debt.debt_service`);
+   (``c`` the 充当率), repaid from the year after issue (:func:`kit.domain.money.debt.debt_service`);
 3. **allocation tax** (特別交付税措置 …) on what subsidies and bonds leave:
    ``X_k = min(a_k·e_k·(C0 − S − B), K_k)``; plus ``g_k ×`` each year's debt service of a bond
    with 交付税算入率 ``g_k``. It stays in 一般財源 and lowers the net burden only.
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kit.domain.debt import FundingKind, debt_service, default_start
+from kit.domain.money.debt import FundingKind, debt_service, default_start
 
 SUBSIDY, BOND, ALLOCATION = FundingKind.subsidy, FundingKind.bond, FundingKind.allocation_tax
 

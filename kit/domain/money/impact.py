@@ -6,7 +6,7 @@ nobody's for system and external steps (lead time only). To-Be hours use the min
 share after the change; for steps whose saving needs the online channel, the effective
 To-Be hours are ``u · H'_i + (1 − u) · H_i`` at online uptake ``u``.
 
-Money (hours saved, yen, subsidy, NPV, payback) is :class:`kit.domain.finance.Model`, the one
+Money (hours saved, yen, subsidy, NPV, payback) is :class:`kit.domain.money.finance.Model`, the one
 vectorised arithmetic the Monte Carlo also uses; :func:`compute` evaluates it at one draw.
 """
 
@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
-from kit.domain import bundle, finance, fiscal
 from kit.domain.model import Actor, Assumptions, GroupWork, ValueClass
+from kit.domain.money import bundle, finance, fiscal
 
 STAFF, RESIDENT = finance.STAFF, finance.RESIDENT
 # a counter step whose name says the resident comes back another time: a new trip
@@ -43,7 +43,7 @@ def visits_per_case(df: pd.DataFrame, uptake: float) -> tuple[float, float]:
     rows given: a procedure's steps or all). To-Be: the online share ``uptake`` takes every
     change; the others the As-Is visits of the online-dependent steps. Online cases make no
     first trip when an online-dependent counter step of theirs is removed (they stay away, as
-    :func:`kit.domain.frontyard.counter_demand` counts visitors); their new trips still count."""
+    :func:`kit.domain.frontyard.measures.counter_demand` counts visitors); their new trips still count."""
     visit, new = df["counter_visit"].to_numpy(bool), df["new_trip"].to_numpy(bool)
     exists, dep = ~df["is_new"].to_numpy(bool), df["uptake_dependent"].to_numpy(bool)
     asis = np.where(visit & exists, df["share"].to_numpy(float), 0.0)
@@ -62,7 +62,7 @@ def visits_per_case(df: pd.DataFrame, uptake: float) -> tuple[float, float]:
 def step_table(work: GroupWork, uptake: float, planned: bool = False) -> pd.DataFrame:
     """One row per step with its As-Is and To-Be hours a year (vectorised).
 
-    The To-Be is what the chosen systems deliver (:func:`kit.domain.bundle.effective`; column
+    The To-Be is what the chosen systems deliver (:func:`kit.domain.money.bundle.effective`; column
     ``delivered``); ``planned=True`` gives every change as planned."""
     flags = bundle.delivered(work)
     steps = work.steps if planned else bundle.effective(work).steps
@@ -163,7 +163,7 @@ class Impact:
     funding: list[dict]                  # each source's amount, in order (the waterfall)
     switching_values: dict
     yearly: list[dict] = field(default_factory=list)
-    # the budget's view (kit.domain.fiscal, docs/formulas.md "Funding as budgets book it")
+    # the budget's view (kit.domain.money.fiscal, docs/formulas.md "Funding as budgets book it")
     net_annual_cash_yen: float = 0.0      # cash saved − running cost, the period's last year
     bond_yen: float = 0.0                 # 地方債 proceeds (year 0)
     allocation_tax_yen: float = 0.0       # 交付税措置 within the period
@@ -185,7 +185,7 @@ def _years(x: float) -> float | None:
 
 
 def compute(work: GroupWork, assumptions: Assumptions) -> Impact:
-    """The headline figures: :class:`kit.domain.finance.Model` at one draw (the likely inputs)
+    """The headline figures: :class:`kit.domain.money.finance.Model` at one draw (the likely inputs)
     on the To-Be the chosen systems deliver, plus the descriptive sums of :func:`step_table`
     (hours before and after, lead time, visits) and the changes not delivered."""
     u = group_uptake(work, assumptions)

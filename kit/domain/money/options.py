@@ -3,19 +3,19 @@ each relevant candidate alone, and the chosen bundle — the Green Book's busine
 do-minimum and options, for a budget reviewer (財政課).
 
 Every option is a variant of the group's work evaluated by the one model,
-:func:`kit.domain.impact.compute`:
+:func:`kit.domain.money.impact.compute`:
 
 - ``do_nothing``: every change undone (steps the redesign adds left out), no system, no cost:
   every figure is zero;
-- ``quick_wins``: no system (:func:`kit.domain.selection.scenario` with ``None``): only the
-  changes :mod:`kit.domain.bundle` delivers without a system count — the quick wins;
+- ``quick_wins``: no system (:func:`kit.domain.money.selection.scenario` with ``None``): only the
+  changes :mod:`kit.domain.money.bundle` delivers without a system count — the quick wins;
 - a candidate's system id: that system alone at its catalogue costs
-  (:func:`kit.domain.selection.scenario`), for each candidate (``work.candidates``) and each
+  (:func:`kit.domain.money.selection.scenario`), for each candidate (``work.candidates``) and each
   chosen system that enables at least one capability the group's changes need
-  (:func:`kit.domain.bundle.relevant`); a one-system bundle is its own ``chosen`` row;
+  (:func:`kit.domain.money.bundle.relevant`); a one-system bundle is its own ``chosen`` row;
 - ``chosen``: the group's work as it is — the headline, with the group's own costs.
 
-The figures are read from the :class:`~kit.domain.impact.Impact` by name (``FIGURES``), so a
+The figures are read from the :class:`~kit.domain.money.impact.Impact` by name (``FIGURES``), so a
 field added to it later is picked up where named here; ``net_burden_yen`` falls back to
 ``general_fund_yen`` where the model has no such field.
 """
@@ -25,8 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kit import i18n
-from kit.domain import bundle, impact, selection
 from kit.domain.model import Assumptions, GroupWork, SystemOption
+from kit.domain.money import bundle, impact, selection
 
 DO_NOTHING, QUICK_WINS, CHOSEN = "do_nothing", "quick_wins", "chosen"
 CANDIDATE = "candidate"             # the kind of a single-candidate option

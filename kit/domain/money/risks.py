@@ -3,7 +3,7 @@
 A risk has its text, its owner (担当) and what would show it early (早期の兆候). The typical
 risks come from a catalogue shipped as data (``data_samples/risks/risks.yaml``, read by
 :mod:`kit.documents.risks`); a group adds its own (``GroupWork.risks``). The optimism-bias
-sentence names the Green Book uplift :mod:`kit.domain.uncertainty` applies.
+sentence names the Green Book uplift :func:`kit.domain.money.uncertainty.optimism_bias` gives.
 
 Types and pure functions only (no files, no HTML).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from kit.domain.model import Name, Text, _Model
+from kit.domain.fields import Name, Text, _Model
 
 
 class Risk(_Model):
@@ -51,14 +51,3 @@ def risk_rows(catalogue: list[CatalogueRisk], own: list[Risk], lang: str,
     rows = [(c.risk(lang), False) for c in catalogue
             if c.applies != "system" or has_system]
     return rows + [(r, True) for r in own]
-
-
-def optimism_bias(enabled: bool) -> dict | None:
-    """``None`` when the ranges are not corrected; else the Green Book category and uplifts
-    :mod:`kit.domain.uncertainty` uses (capital cost uplift applied; duration only stated)."""
-    if not enabled:
-        return None
-    from kit.domain import uncertainty as u
-
-    return {"capex": u.OPTIMISM_BIAS_CAPEX, "capex_lower": u.OPTIMISM_BIAS_CAPEX_LOWER,
-            "duration": u.OPTIMISM_BIAS_DURATION}

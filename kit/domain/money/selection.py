@@ -17,12 +17,12 @@ Weights are non-negative and normalised to sum 1. ``score = Σ_c w_c · n_c`` (0
 the highest score (ties keep the catalogue order).
 
 **Scenarios.** A candidate (or a bundle of them) is a scenario of the group's To-Be with the
-rule of :mod:`kit.domain.bundle`: a change tagged with the capabilities it needs
+rule of :mod:`kit.domain.money.bundle`: a change tagged with the capabilities it needs
 (``Step.needs``, e.g. ``online;rpa``) happens only when the systems enable all of them; quick
 wins need no system and always happen; a redesign change with no tag happens with any system.
 Changes that do not happen revert to the As-Is step; the systems' initial and annual costs
 replace the group's costs. :func:`scenario_table` then gives hours saved, subsidy, general-fund burden and
-NPV per candidate from :mod:`kit.domain.impact`.
+NPV per candidate from :mod:`kit.domain.money.impact`.
 
 "Used by other municipalities" and "newest" are refused as criteria (:func:`check_criterion`).
 """
@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 
 from kit import i18n
-from kit.domain import bundle, impact
 from kit.domain.model import Assumptions, GroupWork, Phase, SystemOption
+from kit.domain.money import bundle, impact
 from kit.exceptions import InputError
 
 COST_CRITERIA = ("initial_cost", "annual_cost")
@@ -276,14 +276,14 @@ def _bundle(option) -> list[SystemOption]:
 
 def applies(step, option) -> bool:
     """Whether a step's To-Be change happens with ``option`` (a system, a list of systems as a
-    bundle, or None = no system at all): the rule of :mod:`kit.domain.bundle`."""
+    bundle, or None = no system at all): the rule of :mod:`kit.domain.money.bundle`."""
     systems = _bundle(option)
     return not bundle.missing(step, bundle.capabilities(systems), bool(systems))
 
 
 def scenario(work: GroupWork, option) -> GroupWork:
     """The group's To-Be with ``option`` (one system, a bundle, or None) as its systems and
-    their catalogue costs; :func:`kit.domain.impact.compute` then counts what it delivers."""
+    their catalogue costs; :func:`kit.domain.money.impact.compute` then counts what it delivers."""
     systems = _bundle(option)
     initial, annual = bundle.costs(systems)
     costs = work.costs.model_copy(update={
@@ -323,7 +323,7 @@ def scenario_metrics(table: pd.DataFrame) -> dict[str, dict[str, float]]:
 
 def group_options(work: GroupWork, catalogue: list[SystemOption] | None = None):
     """The group's candidates (added by hand), else the catalogue's relevant systems
-    (:func:`kit.domain.bundle.split_catalogue`: out-of-scope systems are not ranked)."""
+    (:func:`kit.domain.money.bundle.split_catalogue`: out-of-scope systems are not ranked)."""
     return list(work.candidates) or bundle.split_catalogue(work, list(catalogue or []))[0]
 
 

@@ -9,8 +9,8 @@ shape λ = 4: ``α = 1 + 4(m − a)/(b − a)``, ``β = 1 + 4(b − m)/(b − a)
 ``(a + 4m + b)/6``). Uptake draws shift every year of the group's ramp by the same amount
 (clipped to 0..1).
 
-Each draw goes through :class:`kit.domain.finance.Model`, the arithmetic the headline
-(:func:`kit.domain.impact.compute`, one draw at the likely values) uses: when every range
+Each draw goes through :class:`kit.domain.money.finance.Model`, the arithmetic the headline
+(:func:`kit.domain.money.impact.compute`, one draw at the likely values) uses: when every range
 collapses the draws equal the headline exactly.
 
 Optimism bias (off by default, ``GroupWork.optimism_bias``): the initial (capital) IT cost is
@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kit import i18n
-from kit.domain import bundle, finance
 from kit.domain.model import Assumptions, GroupWork
+from kit.domain.money import bundle, finance
 from kit.exceptions import InputError
 
 OPTIMISM_BIAS_CAPEX = 2.00       # upper bound, equipment/development (Green Book supplement)
@@ -272,3 +272,12 @@ def tornado(work: GroupWork, assumptions: Assumptions, output: str = "npv_yen",
                      "base": float(result[0]), "swing": abs(at_high - at_low)})
     rows.sort(key=lambda r: -r["swing"])
     return rows[:top]
+
+
+def optimism_bias(enabled: bool) -> dict | None:
+    """``None`` when the ranges are not corrected; else the Green Book category and uplifts
+    the ranges use (capital cost uplift applied; duration only stated)."""
+    if not enabled:
+        return None
+    return {"capex": OPTIMISM_BIAS_CAPEX, "capex_lower": OPTIMISM_BIAS_CAPEX_LOWER,
+            "duration": OPTIMISM_BIAS_DURATION}

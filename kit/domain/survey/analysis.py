@@ -2,7 +2,7 @@
 
 How each column is read — the kit's own headers, or a forms-tool export (Microsoft Forms,
 Google Forms, LoGoフォーム) as it is, with an optional mapping sheet — is
-:mod:`kit.domain.survey_columns`: section (所属, required), role, years, taking part, name,
+:mod:`kit.domain.survey.columns`: section (所属, required), role, years, taking part, name,
 e-mail, respondent id, metadata (kept out), 5-point pain items, hours a month per task,
 free text. Every problem of the file (a scale answer that is not one, hours out of 0–744,
 a blank section) is reported in one error.
@@ -11,7 +11,7 @@ Privacy: a section with fewer than :data:`MIN_RESPONDENTS` (5) respondents is me
 "その他" before any breakdown, and its name is masked in free text; if "その他" itself stays
 below the minimum it gets no breakdown either. The floor is a constant: no argument lowers
 it. E-mails, phone numbers, respondent names and the e-mail column's addresses are masked in
-free text (:mod:`kit.domain.survey_text`).
+free text (:mod:`kit.domain.survey.text`).
 """
 
 from __future__ import annotations
@@ -23,11 +23,10 @@ import numpy as np
 import pandas as pd
 
 from kit import i18n
-from kit.domain import survey_text
-from kit.domain.model import to_bool, to_number
 from kit.domain.problems import Problems
-from kit.domain.survey_columns import Column, classify, is_placeholder, likert_value
-from kit.domain.values import header_key
+from kit.domain.survey import text as survey_text
+from kit.domain.survey.columns import Column, classify, is_placeholder, likert_value
+from kit.domain.values import header_key, to_bool, to_number
 from kit.exceptions import InputError
 
 MIN_RESPONDENTS = 5

@@ -39,8 +39,8 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from kit import i18n
-from kit.domain.model import to_bool, to_number
 from kit.domain.values import header_key as _key
+from kit.domain.values import to_bool, to_number
 
 KINDS = ("section", "role", "years", "willing", "name", "email", "id", "meta", "likert",
          "hours", "free_text", "ignore")

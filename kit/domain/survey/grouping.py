@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 
 from kit import i18n
-from kit.domain import survey_text
 from kit.domain.model import GroupWork
-from kit.domain.survey import Survey, section_table, shown
+from kit.domain.survey import text as survey_text
+from kit.domain.survey.analysis import Survey, section_table, shown
 from kit.domain.values import header_key as _key
 from kit.exceptions import InputError
 
