@@ -171,8 +171,10 @@ def test_roster_printed_saved_edited_and_fed_back(small_survey, tmp_path, capsys
     assert store.load_session(tmp_path / "ws").name.startswith("業務改革ワークショップ ")
     book = openpyxl.load_workbook(roster)
     sheet = book.active
-    assert [c.value for c in sheet[1]] == ["グループID", "テーマ", "回答ID", "氏名", "所属", "職種"]
-    rows = {r[2].value: r for r in sheet.iter_rows(min_row=2)}
+    assert [c.value for c in sheet[1]] == ["グループID", "テーマ", "年間件数", "回答ID", "氏名",
+                                           "所属", "職種"]
+    rows = {r[3].value: r for r in sheet.iter_rows(min_row=2)}
+    assert all(r[2].value in (None, "") for r in rows.values())   # 年間件数 blank: not known
     assert len(rows) == 11
     moved_to = "g01" if rows["R08"][0].value != "g01" else "g02"
     rows["R08"][0].value = moved_to.upper()        # case does not make a new group

@@ -221,7 +221,7 @@ def register(sub) -> None:
     n.add_argument("--top-sections", type=int, default=5)
     n.add_argument("--max-groups", type=int, default=12)
     n.add_argument("--assign", default=None, help="the edited roster (DIR_roster.xlsx) or "
-                   "assignments: 回答ID/氏名, グループID[, テーマ]")
+                   "assignments: 回答ID/氏名, グループID[, テーマ, 年間件数]")
     n.set_defaults(func=cmd_session_new)
     st = s.add_parser("set", help="set a group's theme and annual cases")
     st.add_argument("dir")

@@ -1,16 +1,23 @@
 """Participants and groups from the staff survey (docs/survey.md). Pure: no Jupyter, no plots.
 
-1. Participants: willing staff of the ``top_sections`` sections with the highest pain (only
-   sections shown in the survey report, so a small section is never named), most painful
-   answers first, at most ``max_groups × group_size`` people. Ties are broken by a seeded
-   random order, so the same survey and seed always give the same groups.
+1. Participants (:func:`allocate`, :func:`participants`): the places, at most ``max_groups ×
+   group_size`` and never more than the willing staff, go to the ``top_sections`` shown
+   sections with the highest pain (a small section is never named): first one place to each
+   of them that has a willing person (the most painful first, if places are fewer), then the
+   rest in proportion to the section's mean pain × its willing staff, by largest remainders
+   (ties to the more painful section), a section getting no more places than it has willing
+   staff (what it cannot take is shared among the others the same way). Within a section the
+   most painful answers come first, ties broken by a seeded random order, so the same
+   survey and seed always give the same groups.
 2. Groups of about ``group_size`` (3–5): ``mix="mixed"`` deals people sorted by section and
    role round-robin, so each group spreads over sections and roles; ``mix="section"`` keeps
    each section together and pools the leftovers of small sections.
 3. Themes: each group gets the recurring task its members spend most hours on, never one
-   another group has: then the candidate themes in order, then 「テーマ未定（gNN）」 to fill in.
-4. The roster (:meth:`GroupPlan.roster`: group, theme, respondent id, name, section, role) is
-   saved as a sheet the facilitator edits and feeds back (:func:`apply_assignments`).
+   another group has: then the survey's costliest named tasks, then the candidate themes in
+   order, then 「テーマ未定（gNN）」 to fill in.
+4. The roster (:meth:`GroupPlan.roster`: group, theme, annual cases, respondent id, name,
+   section, role) is saved as a sheet the facilitator edits and feeds back
+   (:func:`apply_assignments`): theme and annual cases are per group, read from any row.
    Members keep their respondent id and section in the workspace (``members_detail``).
 """
 
@@ -26,13 +33,15 @@ from kit.domain.model import GroupWork
 from kit.domain.survey import text as survey_text
 from kit.domain.survey.analysis import Survey, section_table, shown
 from kit.domain.values import header_key as _key
+from kit.domain.values import to_number
 from kit.exceptions import InputError
 
 MIXES = ("mixed", "section")
 SIZES = (3, 4, 5)
 ASSIGN_COLUMNS = {"id": ("回答ID", "id", "respondentid"), "name": ("氏名", "name"),
                   "group_id": ("グループID", "グループ", "group_id", "group"),
-                  "theme": ("テーマ", "theme")}
+                  "theme": ("テーマ", "theme"),
+                  "annual_cases": ("年間件数", "annual_cases", "annualcases", "件数")}
 
 
 @dataclass
@@ -41,6 +50,7 @@ class GroupPlan:
 
     members: pd.DataFrame
     themes: dict[str, str] = field(default_factory=dict)
+    cases: dict[str, float] = field(default_factory=dict)    # group -> annual cases
 
     @property
     def group_ids(self) -> list[str]:
@@ -58,10 +68,13 @@ class GroupPlan:
         return pd.DataFrame(rows)
 
     def roster(self) -> pd.DataFrame:
-        """One row per participant, by group: group_id, theme, id, name, section, role."""
+        """One row per participant, by group: group_id, theme, annual_cases (blank unless
+        the plan knows it), id, name, section, role."""
         m = self.members.sort_values(["group_id", "section", "id"], kind="stable")
         return pd.DataFrame({"group_id": m["group_id"],
                              "theme": m["group_id"].map(lambda g: self.themes.get(g, "")),
+                             "annual_cases": m["group_id"].map(
+                                 lambda g: self.cases.get(g)).astype(object),
                              "id": m["id"], "name": m["name"], "section": m["section"],
                              "role": m["role"]}).reset_index(drop=True)
 
@@ -72,6 +85,7 @@ class GroupPlan:
                       for r in m.itertuples()]
             works.append(GroupWork.parse({
                 "group_id": gid, "theme": self.themes.get(gid) or gid,
+                "annual_cases": self.cases.get(gid, 0.0),
                 "members": [d["name"] or d["respondent_id"] for d in detail],
                 "members_detail": detail}))
         return works
@@ -86,10 +100,42 @@ def _check(group_size: int, mix: str) -> None:
                                     choices="/".join(MIXES)), field="mix", value=mix)
 
 
+def allocate(weights: list[float], willing: list[int], places: int) -> list[int]:
+    """Places per section (sections in order of pain, most painful first; see the module
+    docstring): one each first, the rest in proportion to ``weights`` by largest remainders,
+    never more than ``willing``."""
+    alloc = [0] * len(willing)
+    for i in [i for i, w in enumerate(willing) if w > 0][:places]:
+        alloc[i] = 1
+    left = places - sum(alloc)
+    while left > 0:
+        room = [w - a for w, a in zip(willing, alloc, strict=True)]
+        open_ = [i for i, r in enumerate(room) if r > 0]
+        if not open_:
+            break
+        total = sum(weights[i] for i in open_)
+        quota = {i: left * (weights[i] / total if total > 0 else 1 / len(open_))
+                 for i in open_}
+        full = [i for i in open_ if quota[i] >= room[i]]
+        if full:                     # these take all they can; share the rest again
+            for i in full:
+                alloc[i] += room[i]
+                left -= room[i]
+            continue
+        for i in open_:
+            alloc[i] += int(quota[i])
+        extra = left - sum(int(quota[i]) for i in open_)
+        for i in sorted(open_, key=lambda i: (-(quota[i] - int(quota[i])), i))[:extra]:
+            alloc[i] += 1
+        left = 0
+    return alloc
+
+
 def participants(survey: Survey, *, top_sections: int = 5, max_groups: int = 12,
                  group_size: int = 4, seed: int = 0) -> pd.DataFrame:
-    """Willing staff of the most painful sections, in priority order."""
-    ranked = list(section_table(survey)["shown_section"][:max(1, top_sections)])
+    """Willing staff of the most painful sections, places spread by :func:`allocate`."""
+    table = section_table(survey).head(max(1, top_sections))
+    ranked = list(table["shown_section"])
     p = survey.people[shown(survey)]
     p = p[p["willing"] & p["shown_section"].isin(ranked)].copy()
     if p.empty:
@@ -100,7 +146,11 @@ def participants(survey: Survey, *, top_sections: int = 5, max_groups: int = 12,
     p["_tie"] = rng.permutation(len(p))
     p["_pain"] = p["pain"].fillna(0)
     p = p.sort_values(["_rank", "_pain", "_tie"], ascending=[True, False, True])
-    p = p.head(max_groups * group_size)
+    willing = [int((p["shown_section"] == s).sum()) for s in ranked]
+    weights = [w * float(0 if pd.isna(pain) else pain)
+               for w, pain in zip(willing, table["pain"], strict=True)]
+    places = allocate(weights, willing, min(max_groups * group_size, len(p)))
+    p = pd.concat([m.head(places[r]) for r, m in p.groupby("_rank", sort=True)])
     return p.assign(section=p["shown_section"]).drop(columns=["_pain", "_rank"])
 
 
@@ -130,17 +180,23 @@ def _by_section(people: pd.DataFrame, group_size: int) -> list[pd.DataFrame]:
 
 
 def _themes(survey: Survey, members: pd.DataFrame, fallback: list[str]) -> dict[str, str]:
-    """A distinct theme per group: its members' costliest task not yet taken, else the next
-    candidate theme not yet taken, else a to-do 「テーマ未定（gNN）」."""
+    """A distinct theme per group: its members' costliest task not yet taken, else the
+    survey's costliest named task not yet taken, else the next candidate theme not yet taken,
+    else a to-do 「テーマ未定（gNN）」."""
     themes: dict[str, str] = {}
     used: set[str] = set()
     hours = survey.hours.rename(index=survey.people["id"]) if not survey.hours.empty else None
+    costliest: list[str] = []
+    if hours is not None:
+        totals = hours.sum().sort_values(ascending=False, kind="stable")
+        costliest = [t for t, h in totals.items() if h > 0]
     for gid, m in members.groupby("group_id", sort=True):
         options: list[str] = []
         if hours is not None:
             totals = hours.loc[m["id"]].sum().sort_values(ascending=False, kind="stable")
             options = [t for t, h in totals.items() if h > 0]
-        choice = next((t for t in options + list(fallback) if t and t not in used), "")
+        choice = next((t for t in options + costliest + list(fallback)
+                       if t and t not in used), "")
         themes[gid] = choice or i18n.t("inputs.theme_todo", "ja", group=gid)
         used.add(themes[gid])
     return themes
@@ -171,29 +227,50 @@ def _assign_columns(frame: pd.DataFrame) -> dict[str, str]:
     return found
 
 
-def _sheet_themes(plan: GroupPlan, rows: list[tuple[str, str]]) -> dict[str, str]:
-    """group -> theme from the sheet's rows. When the rows of one group disagree (a person
-    moved in keeps the theme of the old group on the row), a text that is no theme of the
-    plan is the facilitator's edit; two such edits are refused."""
-    by_group: dict[str, set[str]] = {}
-    for gid, theme in rows:
-        if gid and theme:
-            by_group.setdefault(gid, set()).add(theme)
-    current = set(plan.themes.values())
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or \
+        (isinstance(value, str) and not value.strip())
+
+
+def _cases(gid: str, value) -> float:
+    """年間件数 as clerks type it (「1,200件」, 「１２００」); negative or no number is refused."""
+    number = to_number(value.strip() if isinstance(value, str) else value)
+    if not isinstance(number, float) or np.isnan(number) or number < 0:
+        raise InputError(*(i18n.t("inputs.err_roster_cases", lang, group=gid, value=value,
+                                  field=i18n.t("inputs.roster_annual_cases", lang))
+                           for lang in ("ja", "en")), field="annual_cases", value=value)
+    return number
+
+
+def _per_group(column: str, rows: list[tuple[str, object, str]], planned: dict) -> dict:
+    """group -> the one value of ``column`` its rows give (rows: group, value, as typed;
+    blank rows do not count). When rows of one group disagree, a value the plan already has
+    (a person moved in keeps the old group's theme on the row) gives way to the
+    facilitator's edit; two different edits are refused, naming the group, the column and
+    both values as typed."""
+    by_group: dict[str, dict] = {}
+    for gid, value, typed in rows:
+        if gid and not _blank(value):
+            by_group.setdefault(gid, {}).setdefault(value, typed)
     out = {}
-    for gid, texts in by_group.items():
-        edits = texts - current if len(texts) > 1 else texts
+    for gid, values in by_group.items():
+        edits = ([v for v in values if v not in planned.values()] if len(values) > 1
+                 else list(values))
         if len(edits) > 1:
-            raise InputError(*i18n.both("inputs.err_two_themes", group=gid,
-                                        value=" / ".join(sorted(edits))),
-                             field="theme", value=gid)
-        mine = plan.themes.get(gid, "")
-        out[gid] = next(iter(edits)) if edits else (mine if mine in texts else min(texts))
+            raise InputError(*(i18n.t("inputs.err_two_values", lang, group=gid,
+                                      value=" / ".join(q.format(values[v]) for v in edits),
+                                      field=i18n.t(f"inputs.roster_{column}", lang))
+                               for lang, q in (("ja", "「{}」"), ("en", "'{}'"))),
+                             field=column, value=gid)
+        mine = planned.get(gid)
+        out[gid] = edits[0] if edits else (mine if mine in values else next(iter(values)))
     return out
 
 
 def apply_assignments(plan: GroupPlan, survey: Survey, frame: pd.DataFrame) -> GroupPlan:
-    """Move the people listed in ``frame`` (回答ID or 氏名, グループID[, テーマ]) by hand.
+    """Move the people listed in ``frame`` (回答ID or 氏名, グループID[, テーマ, 年間件数])
+    by hand; テーマ and 年間件数 are per group, from any non-blank row of it (:func:`_per_group`,
+    :func:`_cases`).
 
     ``frame`` may be the saved roster, edited: a person not yet chosen is added; a new
     group id makes a new group; a blank group id removes the person; group ids that differ
@@ -205,7 +282,7 @@ def apply_assignments(plan: GroupPlan, survey: Survey, frame: pd.DataFrame) -> G
                                                            strict=True) if n}
     members = plan.members.set_index("id", drop=False)
     spelled = {g.casefold(): g for g in plan.group_ids}
-    sheet_rows = []
+    theme_rows, case_rows = [], []
     for _, row in frame.iterrows():
         who = row.get(cols.get("id", ""), "") or by_name.get(
             survey_text.normalize(row.get(cols.get("name", ""), "")), "")
@@ -220,9 +297,16 @@ def apply_assignments(plan: GroupPlan, survey: Survey, frame: pd.DataFrame) -> G
             members.loc[who] = {"group_id": gid, "id": who, "name": person["name"],
                                 "section": person["shown_section"], "role": person["role"],
                                 "pain": person["pain"]}
-        sheet_rows.append((gid, row[cols["theme"]] if cols.get("theme") else ""))
-    themes = {**plan.themes, **_sheet_themes(plan, sheet_rows)}
+        theme = row[cols["theme"]] if cols.get("theme") else ""
+        cases = row[cols["annual_cases"]] if cols.get("annual_cases") else ""
+        theme = theme.strip() if isinstance(theme, str) else theme
+        theme_rows.append((gid, theme, theme))
+        case_rows.append((gid, "" if _blank(cases) or not gid else _cases(gid, cases), cases))
+    themes = {**plan.themes, **_per_group("theme", theme_rows, plan.themes)}
+    cases = {**plan.cases, **_per_group("annual_cases", case_rows, plan.cases)}
     members = members.reset_index(drop=True)
-    new = GroupPlan(members, {g: themes.get(g, "") for g in members["group_id"].unique()})
+    present = members["group_id"].unique()
+    new = GroupPlan(members, {g: themes.get(g, "") for g in present},
+                    {g: cases[g] for g in present if g in cases})
     new.works()      # validates the group ids as safe slugs
     return new
