@@ -1,10 +1,12 @@
 """A workshop room on JupyterHub (`kit hub start`), driven from two real browsers.
 
-Two members of group g01 log in with the shared password in two browser contexts, each lands
+Two members of group g01 log in, each with their own password, in two browser contexts; each lands
 on the group page (Voilà) in its own kernel and edits a different step: both edits are
 on disk and each member's page picks up the other's save. Then both edit the same step at the
 same moment: one save wins, the other member sees both values and chooses (never silently
-lost). A wrong password and a name outside the roster are refused.
+lost). A wrong password, a name outside the roster and another member's password are refused.
+The room runs as root, as a city's IT section runs it (tests/rooms.py; isolation between
+groups: tests/test_room_isolation.py).
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import time
 from pathlib import Path
 
 import pytest
+import rooms  # a room as root in reachable folders (tests/rooms.py)
 
 from kit import i18n
 from kit.domain.model import STAFF_ACTORS
 from kit.io import store
 from kit.render import notebooks
-from kit.serve import hub
+from kit.serve import hub, logins, sysusers
 from kit.widgets.as_is import AsIsEditor
 from kit.workspace.demo import build_demo
 
@@ -46,11 +49,32 @@ def test_roster_has_one_login_per_member(session):
         hub.user_names("g01", 0)
 
 
-def test_start_refuses_short_password_and_missing_session(session, tmp_path):
+def test_start_refuses_shared_or_short_password_and_missing_session(session, tmp_path):
+    with pytest.raises(hub.InputError, match="--trusted-room"):
+        hub.start(session, password=PASSWORD)           # one password for all: only if trusted
     with pytest.raises(hub.InputError):
-        hub.start(session, password="short")
+        hub.start(session, password="short", trusted_room=True)
     with pytest.raises(store.StoreError):
-        hub.start(tmp_path, password=PASSWORD)
+        hub.start(tmp_path, trusted_room=True)
+
+
+def test_without_root_a_room_needs_trusted_room(session, tmp_path, monkeypatch):
+    monkeypatch.setattr(sysusers, "is_root", lambda: False)
+    with pytest.raises(hub.HubError) as refused:
+        hub.start(session)
+    assert "root" in str(refused.value) and "--trusted-room" in str(refused.value)
+    assert not (session / ".hub" / "state.json").exists()
+    with pytest.raises(store.StoreError):                # trusted: goes on (here: no session)
+        hub.start(tmp_path, trusted_room=True)
+
+
+def test_system_user_names_fit_useradd(tmp_path):
+    a = sysusers.user_name(tmp_path / "2026年度_市民課BPR", "g01")
+    b = sysusers.user_name(tmp_path / "other" / "2026年度_市民課BPR", "g01")
+    long = sysusers.user_name(tmp_path / "demo", "Group_with_a-very-long-identifier-0123456789")
+    assert a != b and a.startswith("bpr-2026bpr-") and a.endswith("-g01")
+    assert all(len(n) <= 32 and n.isascii() and n == n.lower() for n in (a, b, long))
+    assert long != sysusers.user_name(tmp_path / "demo", "Group_with_a-very-long-identifier-X")
 
 
 def test_cli_hub_stop_when_not_running_and_bad_password(session, capsys):
@@ -128,24 +152,27 @@ def _room_env(root: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def room(tmp_path_factory):
-    root = tmp_path_factory.mktemp("room")
-    build_demo(root / "session")
-    saved = _room_env(root)
-    t0 = time.monotonic()
-    state = hub.start(root / "session", port=hub.free_port(), password=PASSWORD)
-    try:
-        state["start_s"] = time.monotonic() - t0
-        state["ready"] = hub.prestart(state, ["g01-a", "g01-b"], timeout=150)
-        yield root / "session", state
-    finally:
-        pids = [state["pid"], state.get("proxy_pid")] + [
-            u["servers"][""]["state"]["pid"] for u in hub.api(state, "GET", "/users")
-            if u.get("servers", {}).get("")]
-        assert hub.stop(root / "session")
-        for k, v in saved.items():
-            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
-        assert not [p for p in pids if p and hub.alive(p)]      # everything it started
+def room():
+    with rooms.reachable() as root:
+        build_demo(root / "session")
+        saved = _room_env(root)
+        t0 = time.monotonic()
+        state = hub.start(root / "session", port=hub.free_port())
+        try:
+            state["start_s"] = time.monotonic() - t0
+            state["ready"] = hub.prestart(state, ["g01-a", "g01-b"], timeout=150)
+            state["passwords"] = {r["login"]: r["password"]
+                                  for r in logins.read(hub.state_dir(root / "session"))}
+            yield root / "session", state
+        finally:
+            pids = [state["pid"], state.get("proxy_pid")] + [
+                u["servers"][""]["state"]["pid"] for u in hub.api(state, "GET", "/users")
+                if u.get("servers", {}).get("")]
+            assert hub.stop(root / "session")
+            hub.cleanup(root / "session")
+            for k, v in saved.items():
+                os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+            assert not [p for p in pids if p and hub.alive(p)]      # everything it started
 
 
 def _login(browser, url: str, user: str, password: str):
@@ -191,8 +218,9 @@ def _shows(page, row: int, value: float, timeout: float = 30) -> None:
 @pytest.mark.slow
 def test_wrong_password_and_unknown_user_are_refused(room, browser):
     session, state = room
-    for user, password in (("g01-a", "wrong-password"), ("zz99-a", PASSWORD),
-                           (hub.ADMIN, PASSWORD)):      # the admin needs the admin password
+    own = state["passwords"]["g01-a"]
+    for user, password in (("g01-a", "wrong-password"), ("zz99-a", own), ("g02-a", own),
+                           (hub.ADMIN, own)):      # the admin needs the admin password
         page = _login(browser, state["url"], user, password)
         assert "/hub/login" in page.url
         assert page.locator(".login_error").is_visible()
@@ -211,7 +239,7 @@ def test_two_members_edit_one_group(room, browser):
     assert set(state["ready"]) == {"g01-a", "g01-b"}
     pages = {}
     for user in ("g01-a", "g01-b"):
-        pages[user] = _login(browser, url, user, PASSWORD)
+        pages[user] = _login(browser, url, user, state["passwords"][user])
         assert "/hub/login" not in pages[user].url
         _open_notebook(pages[user], url, user)
     a, b = pages["g01-a"], pages["g01-b"]

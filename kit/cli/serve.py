@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from kit import i18n
@@ -62,18 +63,46 @@ def cmd_hub(args) -> int:
         stopped = hub.stop(args.dir)
         say(i18n.t("hub.stopped" if stopped else "hub.not_running", lang, session=args.dir))
         return 0
+    if args.sub == "logins":
+        return _logins(args, lang)
+    if args.sub == "cleanup":
+        removed = hub.cleanup(args.dir)
+        say(i18n.t("hub.cleaned", lang, users=", ".join(removed)) if removed
+            else i18n.t("hub.nothing_to_clean", lang, session=args.dir))
+        return 0
     state = hub.start(args.dir, ip=args.ip, port=args.port, password=args.password,
-                      members=args.members, idle_min=args.idle_minutes)
+                      members=args.members, idle_min=args.idle_minutes,
+                      trusted_room=args.trusted_room)
     say(i18n.t("hub.started", lang, url=state["url"]))
-    say(i18n.t("hub.roster", lang, password=state["password"]))
-    for line in hub.roster_lines(state["members"]):
-        say(line)
+    if state["password"]:
+        say(i18n.t("hub.roster", lang, password=state["password"]))
+        for line in hub.roster_lines(state["members"]):
+            say(line)
+    else:
+        _logins(args, lang)
     say(i18n.t("hub.admin", lang, name=state["admin"], password=state["admin_password"]))
+    if state["system_users"]:
+        say(i18n.t("hub.isolated", lang, count=len(state["system_users"]), session=args.dir))
+    elif state["trusted_room"]:
+        say(i18n.t("hub.trusted", lang))
     if args.prestart:
         ready = hub.prestart(state)
         say(i18n.t("hub.prestarted", lang, count=len(ready),
                     seconds=max(ready.values(), default=0)))
     say(i18n.t("hub.stop_hint", lang, session=args.dir))
+    return 0
+
+
+def _logins(args, lang: str) -> int:
+    from kit.serve import hub, logins
+
+    rows = logins.read(hub.state_dir(args.dir))
+    if getattr(args, "json", False):
+        say(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    say(i18n.t("hub.logins_title", lang, session=args.dir))
+    for line in logins.slip_lines(rows, lang):
+        say("  " + line)
     return 0
 
 
@@ -110,8 +139,11 @@ def register(sub) -> None:
     hs.add_argument("--ip", default="127.0.0.1", help="bind address (default 127.0.0.1; "
                     "any other needs --password)")
     hs.add_argument("--port", type=int, default=8000)
-    hs.add_argument("--password", default=None, help="shared workshop password (>= 8 chars; "
-                    "default: a new random one)")
+    hs.add_argument("--password", default=None, help="one password for every member "
+                    "(>= 8 chars; only with --trusted-room; default: each member's own)")
+    hs.add_argument("--trusted-room", action="store_true",
+                    help="allow a shared --password and a start without root: groups are "
+                         "then not separated")
     hs.add_argument("--members", type=int, default=None,
                     help="logins per group (default: the group's member count, else 4)")
     hs.add_argument("--idle-minutes", type=int, default=120, help="idle culling (>= 15)")
@@ -128,3 +160,11 @@ def register(sub) -> None:
     hp = hb.add_parser("stop", help="stop the hub, the proxy and every member's server")
     hp.add_argument("dir")
     hp.set_defaults(func=cmd_hub)
+    hl = hb.add_parser("logins", help="each member's login, person and password (slips)")
+    hl.add_argument("dir")
+    hl.add_argument("--json", action="store_true",
+                    help='[{"login", "group", "name", "password"}]')
+    hl.set_defaults(func=cmd_hub)
+    hc = hb.add_parser("cleanup", help="stop the room and remove the groups' system users")
+    hc.add_argument("dir")
+    hc.set_defaults(func=cmd_hub)

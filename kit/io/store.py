@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -46,6 +47,8 @@ PATHS = {
 HISTORY_KEEP = 20
 _UMASK = os.umask(0)
 os.umask(_UMASK)
+SHARED_DIR_MODE = 0o2770       # a group's folder in a room: the group's, set-group-id
+SHARED_FILE_MODE = 0o660
 LOCK_TIMEOUT_S = 10
 
 
@@ -63,13 +66,42 @@ def path(kind: str, session: str | Path, group: str | None = None, **extra) -> P
     return Path(PATHS[kind].format(session=Path(session), group=group, **extra))
 
 
+def _shared(folder: Path) -> bool:
+    """A group's folder in a room (set-group-id, see kit.serve.sysusers): whoever writes in
+    it — the group's user, the facilitator, a root `kit` command — writes for the group."""
+    try:
+        return bool(folder.stat().st_mode & stat.S_ISGID)
+    except OSError:
+        return False
+
+
+def make_dirs(folder: Path) -> None:
+    """``mkdir -p``; a folder made inside a shared folder is shared too (group rwx)."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for new in reversed(missing):
+        new.mkdir(exist_ok=True)
+        if _shared(new.parent):
+            os.chmod(new, SHARED_DIR_MODE)
+
+
+def lock(file: Path) -> FileLock:
+    """The group's lock; in a shared folder group-writable, whoever makes it."""
+    make_dirs(file.parent)
+    return FileLock(str(file), timeout=LOCK_TIMEOUT_S,
+                    **({"mode": SHARED_FILE_MODE} if _shared(file.parent) else {}))
+
+
 def atomic_write(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` so that a crash leaves the old or the new file whole."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_dirs(target.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         if hasattr(os, "fchmod"):          # not on Windows before Python 3.13 (no modes there)
-            os.fchmod(fd, 0o666 & ~_UMASK)     # mkstemp makes 0600; keep files readable
+            # mkstemp makes 0600: keep files readable (and the group's, in a shared folder)
+            os.fchmod(fd, SHARED_FILE_MODE if _shared(target.parent) else 0o666 & ~_UMASK)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -241,9 +273,7 @@ def save_work(session: str | Path, work: GroupWork,
     """
     work = GroupWork.parse(work.model_dump(warnings=False))  # re-validate all (NaN stays NaN)
     expected = work.revision if expected_revision is None else expected_revision
-    lock_file = path("lock", session, work.group_id)
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(lock_file), timeout=LOCK_TIMEOUT_S):
+    with lock(path("lock", session, work.group_id)):
         _clean_temp_files(session, work.group_id)
         on_disk = disk_revision(session, work.group_id)
         if on_disk != expected:
@@ -275,7 +305,7 @@ def pin(session: str | Path, group: str, revision: int, reason: str) -> Path:
     revision = int(revision)
     if not path("group", session, group).is_dir():
         raise StoreError(*i18n.both("err.no_group", value=group))
-    with FileLock(str(path("lock", session, group)), timeout=LOCK_TIMEOUT_S):
+    with lock(path("lock", session, group)):
         source = _kept_version(session, group, revision)
         current = path("work", session, group)
         if source is None and current.is_file() and disk_revision(session, group) == revision:

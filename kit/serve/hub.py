@@ -5,8 +5,13 @@ server opens the group's folder (``groups/<id>/`` with its ``notebooks/``), and 
 facilitator (``facilitator``, admin) opens the whole session. The hub configuration is
 ``kit/serve/jupyterhub_config.py``, driven by environment variables; the proxy is
 configurable-http-proxy installed by the set-up into ``hub/node_modules`` (nothing is
-installed here). State lives in ``SESSION/.hub/`` (roster, database, logs, ``state.json``
-with the process ids, mode 0600 because it holds the passwords).
+installed here). State lives in ``SESSION/.hub/`` (mode 0700: roster, database, logs,
+``logins.json`` and ``state.json`` with the passwords, 0600).
+
+Who reaches what: every login has its own password (``kit.serve.logins``); run as root, each
+group's members run as the group's own system user and reach their group's folder only
+(``kit.serve.sysusers``, ``kit.serve.spawner``). Without root nothing separates the groups,
+so ``kit hub start`` refuses unless told ``--trusted-room``.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -30,7 +36,7 @@ from kit import i18n, resources
 from kit.exceptions import InputError, KitError
 from kit.io import store
 from kit.render import notebooks
-from kit.serve import access
+from kit.serve import access, logins, sysusers
 
 CONFIG = resources.module_dir(__file__) / "jupyterhub_config.py"
 # configurable-http-proxy (npm): `make setup` installs it into hub/node_modules of a checkout;
@@ -43,7 +49,6 @@ OVERVIEW = "00_overview.ipynb"          # in the session folder: the facilitator
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 DEFAULT_MEMBERS = 4
 STOP_WAIT_S = 60                 # hub shutdown takes 30-40 s with many servers
-PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"     # no 0/o, 1/l/i
 
 
 class HubError(KitError):
@@ -78,11 +83,26 @@ def roster(session_dir: str | Path, members: int | None = None) -> dict[str, str
     return names
 
 
-def roster_json(session_path: str | Path, names: dict[str, str]) -> str:
+def people(session_dir: str | Path, names: dict[str, str]) -> dict[str, str]:
+    """Login -> the person it is for: a group's n-th login is its n-th listed member."""
+    seen: dict[str, int] = {}
+    found = {}
+    works = {}
+    for login, group in names.items():
+        if group not in works:
+            works[group] = store.load_work(session_dir, group).members
+        i = seen[group] = seen.get(group, -1) + 1
+        if i < len(works[group]) and works[group][i]:
+            found[login] = works[group][i]
+    return found
+
+
+def roster_json(session_path: str | Path, names: dict[str, str], **extra) -> str:
     """The roster file the hub configuration reads (local: SESSION/.hub; Kubernetes: a
-    ConfigMap), ``session_path`` being where the hub's servers see the session."""
-    return json.dumps({"session": str(session_path), "admin": ADMIN, "members": names},
-                      ensure_ascii=False, indent=1)
+    ConfigMap), ``session_path`` being where the hub's servers see the session; ``extra``:
+    ``system_users`` (group -> system user) or ``ids`` (group -> [uid, gid])."""
+    return json.dumps({"session": str(session_path), "admin": ADMIN, "members": names,
+                       **extra}, ensure_ascii=False, indent=1)
 
 
 def roster_lines(members: dict[str, str]) -> list[str]:
@@ -133,12 +153,8 @@ def free_port(ip: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
-def new_password(length: int = 10) -> str:
-    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
-
-
-# the shared password: generated on loopback, given explicitly (8+ characters) for a room
-PASSWORD_RULE = access.SecretRule("--password", 8, 8, new_password)
+# the shared password (--trusted-room only): given explicitly, 8+ characters
+PASSWORD_RULE = access.SecretRule("--password", 8, 8, lambda: logins.new_password(10))
 
 
 # --- start -------------------------------------------------------------------------------
@@ -155,7 +171,7 @@ def _environment(state: dict, folder: Path) -> dict:
     env = {**os.environ, "KIT_HUB_STATE": str(folder), "KIT_HUB_IP": state["ip"],
            "KIT_HUB_PORT": str(state["port"]), "KIT_HUB_HUB_PORT": str(free_port()),
            "KIT_HUB_PROXY_API_PORT": str(free_port()), "KIT_HUB_PROXY": str(PROXY),
-           "KIT_HUB_PASSWORD": state["password"],
+           "KIT_HUB_PASSWORD": state["password"], "KIT_HUB_LOGINS": str(folder / logins.FILE),
            "KIT_HUB_ADMIN_PASSWORD": state["admin_password"],
            "KIT_HUB_API_TOKEN": state["api_token"], "KIT_HUB_IDLE_MIN": str(state["idle_min"]),
            "KIT_HUB_RUNTIME": state["runtime"]}
@@ -163,24 +179,61 @@ def _environment(state: dict, folder: Path) -> dict:
     return env
 
 
+def _check_trust(ip: str, password: str | None, trusted_room: bool) -> str:
+    """The shared password ("" for own passwords); refusals for an unsafe room."""
+    if not sysusers.is_root() and not trusted_room:
+        raise HubError(*i18n.both("hub.not_root"))
+    if password is None:
+        return ""
+    if not trusted_room:
+        raise InputError(*i18n.both("hub.shared_needs_trust"), field="--password", value="***")
+    return access.checked_secret(ip, password, PASSWORD_RULE)     # the rule of lab and app
+
+
+def _isolate(session_dir: Path, folder: Path, groups: list[str]) -> dict[str, str]:
+    """As root: one system user per group, the files as each group may reach them."""
+    if not sysusers.is_root():
+        return {}
+    blocked = sysusers.unreachable(session_dir, sys.executable, resources.module_dir(__file__))
+    if blocked:
+        raise HubError(*i18n.both("hub.unreachable", path=blocked))
+    users = sysusers.ensure(session_dir, folder, groups)
+    sysusers.apply(session_dir, users, folder)
+    if users and (problem := sysusers.cannot_run(next(iter(users.values())))):
+        raise HubError(*i18n.both("hub.cannot_run", python=sys.executable, detail=problem))
+    return users
+
+
 def start(session_dir: str | Path, *, ip: str = "127.0.0.1", port: int = 8000,
           password: str | None = None, members: int | None = None, idle_min: int = 120,
-          timeout: float = 90) -> dict:
-    """Start the proxy and the hub in the background; return the state (URL, passwords)."""
+          timeout: float = 90, trusted_room: bool = False) -> dict:
+    """Start the proxy and the hub in the background; return the state (URL, passwords).
+
+    Every login gets its own password (``logins.json``); ``password`` — one for the whole
+    room — only with ``trusted_room``, which also lets a non-root user start a room.
+    """
     session_dir = Path(session_dir).resolve()
-    password = access.checked_secret(ip, password, PASSWORD_RULE)   # the rule of lab and app
+    shared = _check_trust(ip, password, trusted_room)
     _check_start(session_dir)
     meta = store.load_session(session_dir)
     names = roster(session_dir, members)
     notebooks.prepare_room(session_dir, meta.groups, meta.lang, OVERVIEW)
     folder = state_dir(session_dir)
     folder.mkdir(mode=0o700, exist_ok=True)
-    (folder / "roster.json").write_text(roster_json(session_dir, names), encoding="utf-8")
-    state = {"ip": ip, "port": int(port), "password": password,
+    os.chmod(folder, 0o700)
+    system = _isolate(session_dir, folder, meta.groups)
+    rows = logins.make(names, people(session_dir, names), logins.read(folder, missing_ok=True))
+    logins.write(folder, rows)
+    (folder / "roster.json").write_text(roster_json(session_dir, names, system_users=system),
+                                        encoding="utf-8")
+    runtime = tempfile.mkdtemp(prefix="kit-hub-", dir="/tmp")   # homes and kernel sockets
+    os.chmod(runtime, 0o711)
+    state = {"ip": ip, "port": int(port), "password": shared, "trusted_room": trusted_room,
              "admin_password": secrets.token_urlsafe(32), "api_token": secrets.token_hex(32),
-             "idle_min": max(15, int(idle_min)), "runtime": f"/tmp/kit-hub-{os.getuid()}-{port}",
+             "idle_min": max(15, int(idle_min)), "runtime": runtime,
              "url": f"http://{access.browser_host(ip)}:{port}",
-             "members": names, "admin": ADMIN, "log": str(folder / "hub.log"),
+             "members": names, "system_users": system, "admin": ADMIN,
+             "log": str(folder / "hub.log"),
              "started_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds")}
     log = open(folder / "hub.log", "ab")  # noqa: SIM115 - handed to the child process
     proc = subprocess.Popen(
@@ -313,3 +366,11 @@ def stop(session_dir: str | Path, wait_s: float = STOP_WAIT_S) -> bool:
         shutil.rmtree(state["runtime"], ignore_errors=True)       # the kernels' socket folder
     (folder / "state.json").unlink(missing_ok=True)
     return was_running
+
+
+def cleanup(session_dir: str | Path) -> list[str]:
+    """Stop the room if it runs, then remove the group users this session made."""
+    stop(session_dir)
+    if not sysusers.is_root():
+        raise HubError(*i18n.both("hub.cleanup_needs_root"))
+    return sysusers.cleanup(session_dir, state_dir(session_dir))

@@ -6,7 +6,8 @@ folder and sets these variables; this file only reads them.
 KIT_HUB_STATE        the state folder (SESSION/.hub): roster.json, database, cookie secret, logs
 KIT_HUB_IP/PORT      the public address (default 127.0.0.1:8000)
 KIT_HUB_HUB_PORT     the hub's internal API port; KIT_HUB_PROXY_API_PORT the proxy's API port
-KIT_HUB_PASSWORD     the shared workshop password (>= 8 characters) for every roster member
+KIT_HUB_LOGINS       each login's own password (logins.json, 0600; default STATE/logins.json)
+KIT_HUB_PASSWORD     only with `kit hub start --trusted-room`: one password for every member
 KIT_HUB_ADMIN_PASSWORD  the facilitator's password (>= 32 characters)
 KIT_HUB_API_TOKEN    token of the `kit` service (pre-starting servers, measuring)
 KIT_HUB_PROXY        path of configurable-http-proxy (hub/node_modules/.bin)
@@ -15,9 +16,10 @@ KIT_HUB_RUNTIME      a short folder for kernel sockets (socket paths must stay <
 
 Kubernetes (``KIT_HUB_MODE=kubernetes``; deploy/kubernetes/, the Zero to JupyterHub chart):
 the chart runs the hub, the proxy, the database and the idle culler; this file then sets only
-the login (the same roster and shared-password scheme) and KubeSpawner: the kit's image and
-the session on a shared ReadWriteMany volume, mounted in every member's pod and opened at
-the group's folder, so a group's members co-edit one workspace.
+the login (the same roster, each login with its own password) and KubeSpawner: the kit's
+image, and of the session's ReadWriteMany volume only the group's folder (subPath) plus
+session.yaml read-only, as the group's own uid/gid, so a group's members co-edit one
+workspace and reach no other.
 KIT_HUB_ROSTER       roster.json (`kit hub roster SESSION --session-path /srv/session`)
 KIT_IMAGE            the user image (deploy/kubernetes/Dockerfile)
 KIT_SESSION_CLAIM    the ReadWriteMany PersistentVolumeClaim holding sessions (kit-session)
@@ -28,10 +30,13 @@ README, "Serving a workshop room"): jupyterhub-ldapauthenticator (Active Directo
 oauthenticator (Entra ID), and put TLS in front.
 """
 
+import hmac
 import json
 import os
 import sys
 from pathlib import Path
+
+from jupyterhub.auth import Authenticator
 
 c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 
@@ -42,6 +47,11 @@ ROSTER = json.loads(Path(os.environ.get("KIT_HUB_ROSTER") or STATE / "roster.jso
 SESSION = Path(ROSTER["session"])
 MEMBERS = ROSTER["members"]              # user name -> group id
 ADMIN = ROSTER["admin"]
+SYSTEM_USERS = ROSTER.get("system_users") or {}   # group id -> system user (root, one machine)
+GROUP_IDS = ROSTER.get("ids") or {}               # group id -> [uid, gid] (Kubernetes)
+LOGINS = Path(os.environ.get("KIT_HUB_LOGINS") or STATE / "logins.json")
+SHARED_PASSWORD = os.environ.get("KIT_HUB_PASSWORD") or ""        # --trusted-room only
+ADMIN_PASSWORD = os.environ.get("KIT_HUB_ADMIN_PASSWORD") or ""
 # the Voilà template without CDN stylesheets (kit/serve/voila_share), for the members' page
 VOILA_SHARE = str(Path(__file__).resolve().parent / "voila_share")
 RUNTIME = Path(os.environ.get("KIT_HUB_RUNTIME") or STATE / "rt")
@@ -52,15 +62,42 @@ LOCAL = "127.0.0.1"
 SERVER_ARGS = ["--KernelManager.transport=ipc", "--ServerApp.shutdown_no_activity_timeout=0"]
 PAGE = "group_page.ipynb"                # the group's workshop page (kit.widgets.page)
 # members: the page through Voilà's server extension, our offline template, no code shown,
-# no tracebacks, no terminals
-MEMBER_ARGS = ["--ServerApp.terminals_enabled=False", "--VoilaConfiguration.template=bpr_app",
+# no tracebacks, no terminals, no JupyterLab (nor its language servers)
+MEMBER_ARGS = ["--ServerApp.terminals_enabled=False",
+               "--ServerApp.jpserver_extensions=jupyterlab=False",
+               "--ServerApp.jpserver_extensions=jupyter_lsp=False",
+               "--ServerApp.jpserver_extensions=jupyter_server_terminals=False",
+               "--VoilaConfiguration.template=bpr_app",
                "--VoilaConfiguration.strip_sources=True",
                "--VoilaConfiguration.show_tracebacks=False"]
 
-# -- login: roster members with the shared password; the facilitator is the admin -----------
-c.JupyterHub.authenticator_class = "shared-password"
-c.SharedPasswordAuthenticator.user_password = os.environ.get("KIT_HUB_PASSWORD") or None
-c.SharedPasswordAuthenticator.admin_password = os.environ.get("KIT_HUB_ADMIN_PASSWORD") or None
+# -- login: each roster member with their own password; the facilitator is the admin --------
+class RoomAuthenticator(Authenticator):
+    """A login's own password opens that login and no other (LOGINS, re-read at every
+    attempt); the admin password opens the facilitator's. Kept in this file: on Kubernetes
+    the hub's image has no `kit` package."""
+
+    async def authenticate(self, handler, data):
+        name = self.normalize_username(str(data.get("username", "")))
+        given = str(data.get("password", "")).encode()
+        if name in self.admin_users:
+            ok = bool(ADMIN_PASSWORD) and hmac.compare_digest(given, ADMIN_PASSWORD.encode())
+            return {"name": name, "admin": True} if ok else None
+        try:
+            rows = json.loads(LOGINS.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        own = next((str(r.get("password", "")) for r in rows if r.get("login") == name), "")
+        ok = bool(own) and hmac.compare_digest(given, own.encode())
+        return {"name": name, "admin": False} if ok else None
+
+
+if SHARED_PASSWORD:                              # `--trusted-room`: one password for all
+    c.JupyterHub.authenticator_class = "shared-password"
+    c.SharedPasswordAuthenticator.user_password = SHARED_PASSWORD
+    c.SharedPasswordAuthenticator.admin_password = ADMIN_PASSWORD or None
+else:
+    c.JupyterHub.authenticator_class = RoomAuthenticator
 c.Authenticator.allowed_users = set(MEMBERS)
 c.Authenticator.admin_users = {ADMIN}
 c.Authenticator.allow_all = False
@@ -97,7 +134,8 @@ def _member_args(spawner, name: str) -> None:
     facilitator keeps JupyterLab."""
     if name != ADMIN:
         spawner.args = list(SERVER_ARGS) + MEMBER_ARGS + (
-            ["--ServerApp.allow_root=True"] if not KUBERNETES and os.geteuid() == 0 else [])
+            ["--ServerApp.allow_root=True"]
+            if not KUBERNETES and os.geteuid() == 0 and not _system_user(name) else [])
 
 
 def _write_settings(home: Path) -> None:
@@ -112,14 +150,23 @@ def _environment(spawner, name: str) -> None:
 
 
 # -- one machine: `kit hub start` -----------------------------------------------------------
+def _system_user(name: str) -> str | None:
+    return SYSTEM_USERS.get(MEMBERS[name]) if name in MEMBERS else None
+
+
 def _local_pre_spawn(spawner):
-    """The member's folder, a short socket folder and a quiet JupyterLab (no news toast)."""
+    """The member's folder, a home and a short socket folder of their own (outside the
+    session, given to the group's system user), and for the facilitator a quiet JupyterLab."""
+    from kit.serve.sysusers import prepare_home  # one machine: the hub runs in the kit's venv
+
     name = spawner.user.name
     spawner.notebook_dir = str(_start_page(spawner, name))
-    home = Path(spawner.home_dir)
-    _write_settings(home)
-    runtime = RUNTIME / name
-    runtime.mkdir(parents=True, exist_ok=True)
+    home = RUNTIME / "home" / name
+    runtime = RUNTIME / "rt" / name
+    prepare_home(home, _system_user(name))
+    prepare_home(runtime, _system_user(name))
+    if name == ADMIN:
+        _write_settings(home)
     _environment(spawner, name)
     _member_args(spawner, name)
     spawner.environment.update({"JUPYTER_RUNTIME_DIR": str(runtime),
@@ -158,9 +205,12 @@ def local_hub() -> None:
         {"name": "idle-culler", "services": ["idle-culler"],
          "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
     ]
-    # spawner: one local process per member, opened in the group's folder
-    c.JupyterHub.spawner_class = "simple"
-    c.SimpleLocalProcessSpawner.home_dir_template = str(STATE / "home" / "{username}")
+    # spawner: one local process per member, opened in the group's folder; as root each as
+    # its group's system user (kit.serve.spawner), else (--trusted-room) as the hub's user
+    c.JupyterHub.spawner_class = "kit.serve.spawner.GroupSpawner"
+    c.GroupSpawner.system_users = {name: _system_user(name) for name in MEMBERS
+                                   if _system_user(name)}
+    c.GroupSpawner.home_root = str(RUNTIME / "home")
     c.Spawner.cmd = [str(BIN / "jupyterhub-singleuser")]
     c.Spawner.args = list(SERVER_ARGS)
     if os.geteuid() == 0:
