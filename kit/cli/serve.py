@@ -51,8 +51,17 @@ def cmd_hub(args) -> int:
 
     lang = cli_lang()
     if args.sub == "roster":
+        from kit.io import store
+        from kit.serve import logins, sysusers
+
         names = hub.roster(args.dir, args.members)
-        text = hub.roster_json(args.session_path or Path(args.dir).resolve(), names)
+        ids = sysusers.pod_ids(store.load_session(args.dir).groups)
+        text = hub.roster_json(args.session_path or Path(args.dir).resolve(), names,
+                               ids={g: list(pair) for g, pair in ids.items()})
+        if args.logins:
+            rows = logins.make(names, hub.people(args.dir, names))
+            logins.write_file(args.logins, rows)
+            say(i18n.t("deploy.logins_written", lang, path=args.logins, count=len(rows)))
         if args.out:
             Path(args.out).write_text(text + "\n", encoding="utf-8")
             say(i18n.t("deploy.roster_written", lang, path=args.out, count=len(names)))
@@ -65,6 +74,15 @@ def cmd_hub(args) -> int:
         return 0
     if args.sub == "logins":
         return _logins(args, lang)
+    if args.sub == "volume":
+        from kit.io import store
+        from kit.serve import sysusers
+
+        ids = sysusers.pod_ids(store.load_session(args.dir).groups)
+        sysusers.apply(args.dir, ids)
+        say(i18n.t("deploy.volume_owned", lang, session=args.dir, groups=", ".join(
+            f"{g}={uid}" for g, (uid, _) in ids.items())))
+        return 0
     if args.sub == "cleanup":
         removed = hub.cleanup(args.dir)
         say(i18n.t("hub.cleaned", lang, users=", ".join(removed)) if removed
@@ -156,6 +174,8 @@ def register(sub) -> None:
     hr.add_argument("--session-path", default=None,
                     help="where the servers see the session (Kubernetes: /srv/session)")
     hr.add_argument("--out", default=None, help="write to this file (default: print)")
+    hr.add_argument("--logins", default=None, help="also write each member's own password "
+                    "here (0600), for the hub's Secret")
     hr.set_defaults(func=cmd_hub)
     hp = hb.add_parser("stop", help="stop the hub, the proxy and every member's server")
     hp.add_argument("dir")
@@ -165,6 +185,10 @@ def register(sub) -> None:
     hl.add_argument("--json", action="store_true",
                     help='[{"login", "group", "name", "password"}]')
     hl.set_defaults(func=cmd_hub)
+    hv = hb.add_parser("volume", help="Kubernetes set-up job (root): each group's folder to "
+                       "its pods' uid/gid, session.yaml read-only")
+    hv.add_argument("dir")
+    hv.set_defaults(func=cmd_hub)
     hc = hb.add_parser("cleanup", help="stop the room and remove the groups' system users")
     hc.add_argument("dir")
     hc.set_defaults(func=cmd_hub)

@@ -23,7 +23,9 @@ workspace and reach no other.
 KIT_HUB_ROSTER       roster.json (`kit hub roster SESSION --session-path /srv/session`)
 KIT_IMAGE            the user image (deploy/kubernetes/Dockerfile)
 KIT_SESSION_CLAIM    the ReadWriteMany PersistentVolumeClaim holding sessions (kit-session)
-KIT_SESSION_MOUNT    where it is mounted in the pods (default /srv/session)
+KIT_HUB_LOGINS       the members' passwords (a Secret: `kit hub roster … --logins logins.json`)
+The session's path in the pods is the roster's "session" (`--session-path /srv/session`);
+each group runs as the roster's "ids" (uid/gid 20000 + n), see deploy/kubernetes/README.md.
 
 For a city's own servers replace the shared password with a real authenticator (see the
 README, "Serving a workshop room"): jupyterhub-ldapauthenticator (Active Directory) or
@@ -224,29 +226,51 @@ def local_hub() -> None:
 
 
 # -- Kubernetes: the Zero to JupyterHub chart runs hub, proxy, database and culler -----------
+FACILITATOR_IDS = (1000, 100)            # the image's user: the facilitator's pod
+
+
+def _pod_mounts(name: str, mount: str) -> list[dict]:
+    """The facilitator: the whole session volume. A member: their group's folder (subPath)
+    and session.yaml (the session's settings and catalogues) read-only — nothing else."""
+    if name == ADMIN:
+        return [{"name": "kit-session", "mountPath": mount}]
+    group = MEMBERS[name]
+    return [{"name": "kit-session", "mountPath": f"{mount}/groups/{group}",
+             "subPath": f"groups/{group}"},
+            {"name": "kit-session", "mountPath": f"{mount}/session.yaml",
+             "subPath": "session.yaml", "readOnly": True}]
+
+
 def _pod_pre_spawn(spawner):
-    """Open the group's folder on the shared volume; JupyterLab settings in the pod's home."""
+    """Open the group's folder on the shared volume, as the group's uid/gid, with only the
+    group's part of the volume mounted; the facilitator sees every group (their gids)."""
     name = spawner.user.name
     folder = _start_page(spawner, name)
     spawner.notebook_dir = str(folder)
     spawner.working_dir = str(folder)
+    spawner.volume_mounts = _pod_mounts(name, str(SESSION))
+    if name == ADMIN:
+        spawner.uid, spawner.gid = FACILITATOR_IDS
+        spawner.fs_gid = FACILITATOR_IDS[1]
+        spawner.supplemental_gids = sorted({gid for _, gid in GROUP_IDS.values()})
+    else:
+        spawner.uid, spawner.gid = GROUP_IDS[MEMBERS[name]]
+        spawner.fs_gid = spawner.gid         # not applied on NFS: the set-up job chowns
+        spawner.supplemental_gids = []
     _environment(spawner, name)
     _member_args(spawner, name)
 
 
 def kubernetes_hub() -> None:
-    mount = os.environ.get("KIT_SESSION_MOUNT", "/srv/session")
     c.JupyterHub.spawner_class = "kubespawner.KubeSpawner"
     c.KubeSpawner.image = os.environ.get("KIT_IMAGE", "bpr-workshop-kit:latest")
     c.KubeSpawner.cmd = ["jupyterhub-singleuser"]
     c.KubeSpawner.args = list(SERVER_ARGS)
     c.KubeSpawner.default_url = "/lab"
-    # the session on one ReadWriteMany volume (NFSv4 locks: see deploy/kubernetes/README.md)
+    # the session on one ReadWriteMany volume (NFSv4 locks: see deploy/kubernetes/README.md);
+    # each pod mounts only its part of it (_pod_mounts), SESSION being the mount point
     c.KubeSpawner.volumes = [{"name": "kit-session", "persistentVolumeClaim": {
         "claimName": os.environ.get("KIT_SESSION_CLAIM", "kit-session")}}]
-    c.KubeSpawner.volume_mounts = [{"name": "kit-session", "mountPath": mount}]
-    c.KubeSpawner.uid = 1000                 # the image's user; files on the volume are
-    c.KubeSpawner.fs_gid = 100               # group-writable (users), so members share them
     c.KubeSpawner.environment = {"KIT_LANG": os.environ.get("KIT_LANG", "ja"),
                                  "KIT_WATCH_S": os.environ.get("KIT_WATCH_S", "3")}
     c.KubeSpawner.start_timeout = 300        # image pulls on a fresh node

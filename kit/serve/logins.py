@@ -47,8 +47,12 @@ def make(members: dict[str, str], people: dict[str, str],
 
 
 def write(state_dir: str | Path, rows: list[dict]) -> Path:
-    """Write the logins readable and writable by this process's user only (0600)."""
-    file = path(state_dir)
+    """Write the room's logins, readable and writable by this process's user only (0600)."""
+    return write_file(path(state_dir), rows)
+
+
+def write_file(file: str | Path, rows: list[dict]) -> Path:
+    file = Path(file)
     fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(fd, 0o600)                     # an older file keeps its mode on O_TRUNC
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -15,6 +15,9 @@ The files, as :func:`apply` leaves them:
 - ``session.yaml`` (with the session's catalogues): readable by every group, writable by none.
 - ``groups/``: enter only (``--x``): a group cannot list the others.
 - anything else in the session folder: the facilitator's alone; ``.hub/``: the hub's alone.
+
+On Kubernetes there are no system users: a group's pods run as the group's uid/gid
+(:func:`pod_ids`), and the set-up job gives each group's folder to it (``kit hub volume``).
 """
 
 from __future__ import annotations
@@ -67,6 +70,14 @@ def user_name(session_dir: str | Path, group: str) -> str:
     if len(part) > room:                       # a long group id: its start and a hash
         part = f"{part[:room - 5]}-{_hash(group, 4)}"
     return prefix + part
+
+
+POD_ID_BASE = 20000               # Kubernetes: group n of the session runs as 20000 + n
+
+
+def pod_ids(groups: list[str]) -> dict[str, tuple[int, int]]:
+    """Group id -> (uid, gid) of its pods on Kubernetes, in session order."""
+    return {group: (POD_ID_BASE + i, POD_ID_BASE + i) for i, group in enumerate(groups, 1)}
 
 
 def record_path(state_dir: str | Path) -> Path:
@@ -136,8 +147,10 @@ def _close_others(path: Path, mode_for_others: int) -> None:
     os.chmod(path, (mode & ~0o007) | mode_for_others)
 
 
-def apply(session_dir: str | Path, users: dict[str, str], state_dir: str | Path) -> None:
-    """Set the owners and modes of the session's files as the module docstring says."""
+def apply(session_dir: str | Path, owners: dict[str, tuple[int, int]],
+          state_dir: str | Path | None = None) -> None:
+    """Set the owners and modes of the session's files as the module docstring says;
+    ``owners``: group id -> (uid, gid) of its system user (or, on Kubernetes, its pods)."""
     session_dir = Path(session_dir).resolve()
     _close_others(session_dir, 0o001)                       # enter, not list
     for item in session_dir.iterdir():
@@ -149,11 +162,12 @@ def apply(session_dir: str | Path, users: dict[str, str], state_dir: str | Path)
             os.chmod(item, 0o711)
         elif not item.is_symlink():
             _close_others(item, 0)
-    for group, name in users.items():
+    for group, (uid, gid) in owners.items():
         folder = session_dir / "groups" / group
         if folder.is_dir():
-            _own_tree(folder, *ids(name))
-    os.chmod(state_dir, 0o700)
+            _own_tree(folder, uid, gid)
+    if state_dir is not None:
+        os.chmod(state_dir, 0o700)
 
 
 def unreachable(*paths: str | Path) -> Path | None:
