@@ -1,7 +1,8 @@
 """A workshop room on JupyterHub: spawn time and memory per member, for N members.
 
 Builds the demo session with ``--members`` logins per group (4 groups), starts the hub with
-`kit hub start`'s code, starts one server alone (spawn time per member), then all the others
+`kit hub start`'s code (as root: one system user per group, created and given its folder
+during the start, which is timed; each member with their own password), starts one server alone (spawn time per member), then all the others
 at once (the room), starts one kernel in every server at once (kernels over local sockets:
 no port collisions), measures the RSS of every process, runs the As-Is notebook's code in one
 kernel to measure a working kernel, and stops everything (stop time).
@@ -12,12 +13,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from kit.serve import hub
+from kit.serve import hub, sysusers
 from kit.workspace.demo import build_demo
 
 
@@ -103,15 +105,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=10, help="logins per group (4 groups)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="hubroom") as tmp:
+    tmp = tempfile.mkdtemp(prefix="hubroom", dir="/tmp")
+    os.chmod(tmp, 0o755)                  # the groups' system users pass through it
+    try:
         os.environ["HOME"] = tmp
         os.environ["JUPYTER_RUNTIME_DIR"] = f"{tmp}/rt"       # short: kernel sockets
         session = Path(tmp) / "session"
         build_demo(session)
         t0 = time.monotonic()
-        state = hub.start(session, port=hub.free_port(), password="bench-room-2026",
-                          members=args.members)
-        print(f"hub start (incl. preparing notebooks): {time.monotonic() - t0:.1f} s")
+        state = hub.start(session, port=hub.free_port(), members=args.members,
+                          trusted_room=not sysusers.is_root())
+        print(f"hub start (incl. preparing notebooks, {len(state['system_users'])} new system "
+              f"users and their folders): {time.monotonic() - t0:.1f} s")
         try:
             users = list(state["members"])
             first = hub.prestart(state, users[:1])
@@ -141,6 +146,12 @@ def main() -> None:
             t1 = time.monotonic()
             hub.stop(session)
             print(f"kit hub stop: {time.monotonic() - t1:.1f} s")
+            if sysusers.is_root():
+                t2 = time.monotonic()
+                removed = hub.cleanup(session)
+                print(f"kit hub cleanup ({len(removed)} users): {time.monotonic() - t2:.1f} s")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     print(f"hub_room_spawn_s: {room:.1f}")
 
 
