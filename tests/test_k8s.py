@@ -139,6 +139,7 @@ def test_values_load_the_kit_config_in_kubernetes_mode(session, tmp_path, values
     assert box["workingDir"] == "/srv/session/groups/g02"
     env = {e["name"]: e.get("value") for e in box["env"]}
     assert env["KIT_HUB_GROUP"] == "g02" and env["KIT_HUB_USER"] == "g02-b"
+    assert env["HOME"] == "/tmp"                       # uid 20002 has no home in the image
     assert "--KernelManager.transport=ipc" in box["args"]
     assert "--ServerApp.terminals_enabled=False" in box["args"]             # no terminal
     assert "--ServerApp.jpserver_extensions=jupyterlab=False" in box["args"]  # no Lab

@@ -52,8 +52,8 @@ def test_loopback_gets_a_generated_token(ip):
     ["lab", "{s}", "--dry-run", "--ip", "192.168.1.20", "--token", "x" * 31],
     ["app", "{s}", "g01", "01_as_is", "--ip", "0.0.0.0"],
     ["app", "{s}", "g01", "01_as_is", "--token", ""],
-    ["hub", "start", "{s}", "--ip", "0.0.0.0"],                          # no password given
-    ["hub", "start", "{s}", "--password", "short"],
+    ["hub", "start", "{s}", "--ip", "0.0.0.0", "--password", "x" * 12],   # shared: untrusted
+    ["hub", "start", "{s}", "--trusted-room", "--password", "short"],
 ])
 def test_open_address_needs_an_explicit_secret(session, capsys, argv):
     argv = [a.replace("{s}", str(session)) for a in argv]

@@ -258,6 +258,8 @@ def _pod_pre_spawn(spawner):
         spawner.fs_gid = spawner.gid         # not applied on NFS: the set-up job chowns
         spawner.supplemental_gids = []
     _environment(spawner, name)
+    if name != ADMIN:                        # a group's uid has no home in the image
+        spawner.environment.update({"HOME": "/tmp", "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-rt"})
     _member_args(spawner, name)
 
 
