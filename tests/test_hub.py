@@ -276,3 +276,35 @@ def test_two_members_edit_one_group(room, browser):
     assert (final.steps[i].minutes, final.steps[j].minutes) == (new_i, new_j)
     for page in (winner, loser):
         page.context.close()
+
+
+def test_login_slips_one_card_per_member_escaped(tmp_path, capsys):
+    """The facilitator prints and cuts the slips: each card names the person, the login and
+    that login's own password; a name typed with markup stays text; the file is 0600."""
+    import re
+    from html import unescape
+
+    from kit.cli import main
+
+    folder = tmp_path / "session"
+    build_demo(folder)
+    work = store.load_work(folder, "g01")
+    store.save_work(folder, work.model_copy(update={
+        "members": ["<script>alert(1)</script>山田", *work.members[1:]]}))
+    names = hub.roster(folder)
+    state = hub.state_dir(folder)
+    state.mkdir()
+    logins.write(state, logins.make(names, hub.people(folder, names)))
+    rows = logins.read(state)
+    out = tmp_path / "slips.html"
+    assert main(["hub", "logins", str(folder), "--slips", str(out)]) == 0
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    page = out.read_text(encoding="utf-8")
+    cards = re.findall(r'<section class="slip">(.*?)</section>', page)
+    assert len(cards) == 16 == len(rows)
+    g02c = next(c for c in cards if ">g02-c<" in c)
+    row = next(r for r in rows if r["login"] == "g02-c")
+    assert f">{row['password']}<" in g02c and row["name"] and row["name"] in unescape(g02c)
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;山田" in cards[0]
+    assert "src=" not in page and "http" not in page          # offline; no room running
+    assert "16" in capsys.readouterr().out

@@ -89,9 +89,12 @@ def test_a_members_code_reaches_only_their_group(room):
     def run(code: str) -> dict:
         return rooms.run_code(state["url"], "g01-a", token, code)
 
+    handout = session / "handouts" / "g02.html"       # as `kit render` (root) writes it
+    handout.write_text("<p>g02</p>", encoding="utf-8")
     who = run("import os, pwd; print(pwd.getpwuid(os.getuid()).pw_name)")
     assert who["stdout"].strip() == sysusers.recorded(hub_dir)["g01"], who
     refused = {
+        "another group's handout": f"open({str(handout)!r}).read()",
         "another group's work": f"open({str(groups / 'g02' / 'work.json')!r}).read()",
         "the hub's cookie secret": f"open({str(hub_dir / 'cookie_secret')!r}).read()",
         "the hub's database": f"open({str(hub_dir / 'jupyterhub.sqlite')!r}, 'rb').read()",

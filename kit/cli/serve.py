@@ -115,6 +115,16 @@ def _logins(args, lang: str) -> int:
     from kit.serve import hub, logins
 
     rows = logins.read(hub.state_dir(args.dir))
+    if getattr(args, "slips", None):
+        from kit.io import store
+        from kit.serve import slips
+
+        meta, works = store.load_all(args.dir)
+        state = hub.read_state(args.dir) or {}
+        slips.write(args.slips, rows, session_name=meta.name, lang=lang,
+                    themes={w.group_id: w.theme for w in works}, url=state.get("url", ""))
+        say(i18n.t("hub.slips_written", lang, path=args.slips, count=len(rows)))
+        return 0
     if getattr(args, "json", False):
         say(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
@@ -184,6 +194,8 @@ def register(sub) -> None:
     hl.add_argument("dir")
     hl.add_argument("--json", action="store_true",
                     help='[{"login", "group", "name", "password"}]')
+    hl.add_argument("--slips", default=None, metavar="FILE.html",
+                    help="write the slips to print and cut (one card per member, 0600)")
     hl.set_defaults(func=cmd_hub)
     hv = hb.add_parser("volume", help="Kubernetes set-up job (root): each group's folder to "
                        "its pods' uid/gid, session.yaml read-only")

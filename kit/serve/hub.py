@@ -125,12 +125,6 @@ def read_state(session_dir: str | Path) -> dict | None:
         return None
 
 
-def _write_private(file: Path, text: str) -> None:
-    fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-
-
 def alive(pid: int | None) -> bool:
     if not pid:
         return False
@@ -242,14 +236,14 @@ def start(session_dir: str | Path, *, ip: str = "127.0.0.1", port: int = 8000,
         start_new_session=True)
     log.close()
     state["pid"] = proc.pid
-    _write_private(folder / "state.json", json.dumps(state, ensure_ascii=False, indent=1))
+    logins.write_text_private(folder / "state.json", json.dumps(state, ensure_ascii=False, indent=1))
     try:
         _wait_ready(state, proc, timeout)
     except HubError:
         stop(session_dir)
         raise
     state["proxy_pid"] = _read_pid(folder / "proxy.pid")
-    _write_private(folder / "state.json", json.dumps(state, ensure_ascii=False, indent=1))
+    logins.write_text_private(folder / "state.json", json.dumps(state, ensure_ascii=False, indent=1))
     return state
 
 

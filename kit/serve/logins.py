@@ -52,11 +52,15 @@ def write(state_dir: str | Path, rows: list[dict]) -> Path:
 
 
 def write_file(file: str | Path, rows: list[dict]) -> Path:
-    file = Path(file)
+    return write_text_private(Path(file), json.dumps(rows, ensure_ascii=False, indent=1))
+
+
+def write_text_private(file: Path, text: str) -> Path:
+    """Write ``text`` readable and writable by this process's user only (0600)."""
     fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(fd, 0o600)                     # an older file keeps its mode on O_TRUNC
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(json.dumps(rows, ensure_ascii=False, indent=1))
+        fh.write(text)
     return file
 
 

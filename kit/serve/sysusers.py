@@ -14,7 +14,9 @@ The files, as :func:`apply` leaves them:
   or history file never locks the group out), files ``rw-rw----``. Nobody else gets in.
 - ``session.yaml`` (with the session's catalogues): readable by every group, writable by none.
 - ``groups/``: enter only (``--x``): a group cannot list the others.
-- anything else in the session folder: the facilitator's alone; ``.hub/``: the hub's alone.
+- anything else in the session folder (``handouts/`` included, made at the start so that
+  handouts rendered during the room land in it): the facilitator's alone; ``.hub/``: the
+  hub's alone.
 
 On Kubernetes there are no system users: a group's pods run as the group's uid/gid
 (:func:`pod_ids`), and the set-up job gives each group's folder to it (``kit hub volume``).
@@ -153,6 +155,9 @@ def apply(session_dir: str | Path, owners: dict[str, tuple[int, int]],
     ``owners``: group id -> (uid, gid) of its system user (or, on Kubernetes, its pods)."""
     session_dir = Path(session_dir).resolve()
     _close_others(session_dir, 0o001)                       # enter, not list
+    # made now so that handouts rendered during the room (every group's figures) land in
+    # a folder closed to the groups, not in a new world-readable one
+    (session_dir / "handouts").mkdir(exist_ok=True)
     for item in session_dir.iterdir():
         if item.name == "session.yaml":
             os.chown(item, 0, 0)
