@@ -148,3 +148,26 @@ def test_the_facilitator_reads_every_group(room):
         for g in ("g01", "g02", "g03", "g04")))
     result = rooms.run_code(state["url"], hub.ADMIN, token, code)
     assert result["ok"] and result["stdout"].split() == ["g01", "g02", "g03", "g04"], result
+
+
+def test_giving_a_folder_to_its_group_never_follows_a_link(tmp_path):
+    """A member may leave a link in their folder pointing anywhere (here a root-only file);
+    at the next start root gives the folder's files to the group — the link's target stays
+    root's, untouched."""
+    assert os.geteuid() == 0, "chown needs root"
+    session = tmp_path / "session"
+    build_demo(session)
+    target = tmp_path / "root-only.txt"
+    target.write_text("secret", encoding="utf-8")
+    os.chmod(target, 0o600)
+    folder = session / "groups" / "g01"
+    (folder / "innocent.txt").symlink_to(target)
+    (folder / "sub").symlink_to(tmp_path, target_is_directory=True)
+    sysusers.apply(session, {"g01": (54321, 54321)})
+    st = target.stat()
+    assert (st.st_uid, st.st_gid, oct(st.st_mode & 0o777)) == (0, 0, "0o600")
+    assert os.stat(tmp_path).st_uid == 0
+    assert (folder / "work.json").stat().st_uid == 54321
+    assert oct((folder / "work.json").stat().st_mode & 0o777) == "0o660"
+    assert oct(folder.stat().st_mode & 0o7777) == "0o2770"
+    assert os.lstat(folder / "innocent.txt").st_uid == 54321       # the link itself only

@@ -192,7 +192,9 @@ def _isolate(session_dir: Path, folder: Path, groups: list[str]) -> dict[str, st
     if blocked:
         raise HubError(*i18n.both("hub.unreachable", path=blocked))
     users = sysusers.ensure(session_dir, folder, groups)
-    sysusers.apply(session_dir, {g: sysusers.ids(n) for g, n in users.items()}, folder)
+    owners = {g: sysusers.ids(n) for g, n in users.items()}
+    sysusers.end_processes({uid for uid, _ in owners.values()})   # left over: no hub runs
+    sysusers.apply(session_dir, owners, folder)
     if users and (problem := sysusers.cannot_run(next(iter(users.values())))):
         raise HubError(*i18n.both("hub.cannot_run", python=sys.executable, detail=problem))
     return users

@@ -130,18 +130,30 @@ def ids(name: str) -> tuple[int, int]:
     return entry.pw_uid, entry.pw_gid
 
 
+def _own(path: Path, uid: int, gid: int, mode: int) -> None:
+    """Owner and mode of ``path`` itself, never of what a link points to: opened without
+    following links (a group could swap a file for a link to anything while root works)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:                               # a link (ELOOP), or gone meanwhile
+        if path.is_symlink():
+            os.chown(path, uid, gid, follow_symlinks=False)
+        return
+    try:
+        kind = stat.S_IFMT(os.fstat(fd).st_mode)
+        if kind in (stat.S_IFREG, stat.S_IFDIR):
+            os.fchown(fd, uid, gid)
+            os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+
+
 def _own_tree(folder: Path, uid: int, gid: int) -> None:
     """The group's folder to its user and group; folders set-group-id, nothing for others."""
     for root, _dirs, files in os.walk(folder):
-        os.chown(root, uid, gid)
-        os.chmod(root, DIR_MODE)
+        _own(Path(root), uid, gid, DIR_MODE)
         for name in files:
-            item = Path(root, name)
-            if item.is_symlink():               # never followed: it may lead out of the folder
-                os.chown(item, uid, gid, follow_symlinks=False)
-            else:
-                os.chown(item, uid, gid)
-                os.chmod(item, FILE_MODE)
+            _own(Path(root, name), uid, gid, FILE_MODE)
 
 
 def _close_others(path: Path, mode_for_others: int) -> None:
@@ -217,7 +229,8 @@ def prepare_home(folder: Path, name: str | None) -> None:
     os.chmod(folder, 0o700)
 
 
-def _end_processes(uids: set[int], wait_s: float = 10) -> int:
+def end_processes(uids: set[int], wait_s: float = 10) -> int:
+    """End every process of these users (a room's leftovers: the hub is not running)."""
     procs = [p for p in psutil.process_iter(["uids"]) if p.info["uids"]
              and p.info["uids"].real in uids]
     for p in procs:
@@ -239,7 +252,7 @@ def cleanup(session_dir: str | Path, state_dir: str | Path) -> list[str]:
     session_dir = Path(session_dir).resolve()
     known = recorded(state_dir)
     present = {g: n for g, n in known.items() if _exists(n)}
-    _end_processes({ids(n)[0] for n in present.values()})
+    end_processes({ids(n)[0] for n in present.values()})
     removed = []
     for group, name in present.items():
         folder = session_dir / "groups" / group
