@@ -308,3 +308,19 @@ def test_login_slips_one_card_per_member_escaped(tmp_path, capsys):
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;山田" in cards[0]
     assert "src=" not in page and "http" not in page          # offline; no room running
     assert "16" in capsys.readouterr().out
+
+
+def test_logins_and_cleanup_say_plainly_what_is_missing(tmp_path, capsys, monkeypatch):
+    from kit.cli import main
+
+    folder = tmp_path / "session"
+    build_demo(folder)
+    assert main(["hub", "logins", str(folder)]) == 2               # never started
+    err = capsys.readouterr().err
+    assert "kit hub start" in err and str(hub.state_dir(folder) / "logins.json") in err
+    assert main(["hub", "cleanup", str(folder)]) == 0               # as root: nothing made
+    assert capsys.readouterr().out.strip() == i18n.t(
+        "hub.nothing_to_clean", "ja", session=str(folder))
+    monkeypatch.setattr(sysusers, "is_root", lambda: False)
+    assert main(["hub", "cleanup", str(folder)]) != 0
+    assert "root" in capsys.readouterr().err
