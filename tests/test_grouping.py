@@ -172,7 +172,7 @@ def test_roster_printed_saved_edited_and_fed_back(small_survey, tmp_path, capsys
     book = openpyxl.load_workbook(roster)
     sheet = book.active
     assert [c.value for c in sheet[1]] == ["グループID", "テーマ", "年間件数", "回答ID", "氏名",
-                                           "所属", "職種"]
+                                           "所属", "職種", "ログイン名"]
     rows = {r[3].value: r for r in sheet.iter_rows(min_row=2)}
     assert all(r[2].value in (None, "") for r in rows.values())   # 年間件数 blank: not known
     assert len(rows) == 11

@@ -159,7 +159,7 @@ def test_roster_has_annual_cases_blank_at_creation(session):
     _, roster = session
     sheet = openpyxl.load_workbook(roster).active
     assert [c.value for c in sheet[1]] == ["グループID", "テーマ", "年間件数", "回答ID", "氏名",
-                                           "所属", "職種"]
+                                           "所属", "職種", "ログイン名"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 48 and all(r[2] in (None, "") for r in rows)
 
@@ -230,10 +230,26 @@ def test_english_roster_round_trip_and_a_known_number_is_written(forms, tmp_path
     path = write_roster(plan.roster(), tmp_path / "en.xlsx", lang="en")
     sheet = openpyxl.load_workbook(path).active
     assert [c.value for c in sheet[1]] == ["group_id", "theme", "annual_cases", "id", "name",
-                                           "section", "role"]
+                                           "section", "role", "login"]
     cases = {r[0]: r[2] for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert cases["g01"] == 1200 and cases["g02"] in (None, "")
     frame = pd.read_excel(path, dtype=str).fillna("")
     frame.loc[frame["group_id"] == "g02", "annual_cases"] = "350件"
     works = {w.group_id: w for w in grouping.apply_assignments(plan, survey, frame).works()}
     assert (works["g01"].annual_cases, works["g02"].annual_cases) == (1200.0, 350.0)
+
+
+def test_the_roster_names_each_persons_login_as_the_room_gives_it(session):
+    """The slips: the roster's ログイン名 is the login `kit hub start` gives that person, and
+    `kit hub logins` names the same person for it."""
+    from kit.serve import hub
+
+    folder, roster = session
+    rows = list(openpyxl.load_workbook(roster).active.iter_rows(min_row=2, values_only=True))
+    by_login = {r[7]: r for r in rows}
+    assert len(by_login) == 48
+    first = [r for r in rows if r[0] == rows[0][0]]
+    assert [r[7] for r in first] == [f"{rows[0][0]}-{c}" for c in "abcd"]
+    people = hub.people(folder, hub.roster(folder))
+    assert set(people) == set(by_login)
+    assert all(people[login] == (row[4] or row[3]) for login, row in by_login.items())

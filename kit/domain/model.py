@@ -54,6 +54,13 @@ from kit.domain.money.debt import FundingKind, default_start, parse_kind
 from kit.domain.values import split_tags, to_number
 
 SCHEMA_VERSION = 1
+LOGIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def login_name(group: str, index: int) -> str:
+    """The room's login of a group's ``index``-th member (0-based): ``g01-a``, ``g01-b`` …
+    (lower case, as JupyterHub stores names); the roster sheet and ``kit hub`` share it."""
+    return f"{group.lower()}-{LOGIN_LETTERS[index]}"
 
 
 def _realised(value: Any) -> Any:

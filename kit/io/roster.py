@@ -1,7 +1,8 @@
 """The facilitator's roster of groups formed from the survey, as an editable Excel sheet.
 
-One row per participant: グループID, テーマ, 年間件数, 回答ID, 氏名, 所属, 職種 (English headers
-with ``lang="en"``). The facilitator moves people by changing グループID (blank = leave out),
+One row per participant: グループID, テーマ, 年間件数, 回答ID, 氏名, 所属, 職種, ログイン名 (English
+headers with ``lang="en"``); ログイン名 is the login the room will give that person (a group's
+n-th row is its n-th login, ``kit hub logins`` prints their passwords) and is not read back. The facilitator moves people by changing グループID (blank = leave out),
 renames a theme or types the annual cases (「1,200件」 is read as 1200) in any row of its
 group, and feeds the sheet back with ``--assign``
 (:func:`kit.domain.survey.grouping.apply_assignments`, which reads both header languages).
@@ -17,7 +18,8 @@ import pandas as pd
 from kit import i18n
 from kit.io.sheets import fill_sheet
 
-ROSTER_COLUMNS = ("group_id", "theme", "annual_cases", "id", "name", "section", "role")
+ROSTER_COLUMNS = ("group_id", "theme", "annual_cases", "id", "name", "section", "role",
+                  "login")
 
 
 def roster_path(session_dir: str | Path) -> Path:

@@ -33,6 +33,7 @@ import urllib.request
 from pathlib import Path
 
 from kit import i18n, resources
+from kit.domain.model import LOGIN_LETTERS, login_name
 from kit.exceptions import InputError, KitError
 from kit.io import store
 from kit.render import notebooks
@@ -46,7 +47,6 @@ PROXY = Path(os.environ.get("KIT_HUB_PROXY") or shutil.which("configurable-http-
              / "configurable-http-proxy")
 ADMIN = "facilitator"
 OVERVIEW = "00_overview.ipynb"          # in the session folder: the facilitator's start page
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
 DEFAULT_MEMBERS = 4
 STOP_WAIT_S = 60                 # hub shutdown takes 30-40 s with many servers
 
@@ -58,10 +58,11 @@ class HubError(KitError):
 # --- roster ------------------------------------------------------------------------------
 def user_names(group: str, count: int) -> list[str]:
     """``g01`` with 4 members: ``g01-a`` … ``g01-d`` (lower case, as JupyterHub stores them)."""
-    if not 1 <= count <= len(LETTERS):
+    if not 1 <= count <= len(LOGIN_LETTERS):
         raise InputError(*i18n.both("err.invalid", field="members", value=count,
-                                    detail=f"1-{len(LETTERS)}"), field="members", value=count)
-    return [f"{group.lower()}-{LETTERS[i]}" for i in range(count)]
+                                    detail=f"1-{len(LOGIN_LETTERS)}"), field="members",
+                         value=count)
+    return [login_name(group, i) for i in range(count)]
 
 
 def roster(session_dir: str | Path, members: int | None = None) -> dict[str, str]:

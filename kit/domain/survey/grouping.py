@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from kit import i18n
-from kit.domain.model import GroupWork
+from kit.domain.model import GroupWork, login_name
 from kit.domain.survey import text as survey_text
 from kit.domain.survey.analysis import Survey, section_table, shown
 from kit.domain.values import header_key as _key
@@ -67,20 +67,28 @@ class GroupPlan:
                          "size": len(m)})
         return pd.DataFrame(rows)
 
+    def ordered(self) -> pd.DataFrame:
+        """The members by group, section and id: the roster's order and the workspaces'
+        (a group's n-th member is its n-th login in the room)."""
+        return self.members.sort_values(["group_id", "section", "id"], kind="stable")
+
     def roster(self) -> pd.DataFrame:
         """One row per participant, by group: group_id, theme, annual_cases (blank unless
-        the plan knows it), id, name, section, role."""
-        m = self.members.sort_values(["group_id", "section", "id"], kind="stable")
+        the plan knows it), id, name, section, role, and the login the room will give."""
+        m = self.ordered()
+        logins = [login_name(g, i) for g, i in zip(m["group_id"],
+                                                   m.groupby("group_id").cumcount(),
+                                                   strict=True)]
         return pd.DataFrame({"group_id": m["group_id"],
                              "theme": m["group_id"].map(lambda g: self.themes.get(g, "")),
                              "annual_cases": m["group_id"].map(
                                  lambda g: self.cases.get(g)).astype(object),
                              "id": m["id"], "name": m["name"], "section": m["section"],
-                             "role": m["role"]}).reset_index(drop=True)
+                             "role": m["role"], "login": logins}).reset_index(drop=True)
 
     def works(self) -> list[GroupWork]:
         works = []
-        for gid, m in self.members.groupby("group_id", sort=True):
+        for gid, m in self.ordered().groupby("group_id", sort=True):
             detail = [{"name": r.name, "section": r.section, "respondent_id": r.id}
                       for r in m.itertuples()]
             works.append(GroupWork.parse({
