@@ -48,13 +48,17 @@ def stop_tree(proc: subprocess.Popen, grace_s: float = GRACE_S) -> None:
             seen.update({p.pid: p for p in descendants(proc.pid)})
             proc.kill()
             proc.wait()
-    left = [p for p in seen.values() if p.is_running()]
-    for p in left:
+    end([p for p in seen.values() if p.is_running()])
+
+
+def end(procs: list[psutil.Process], wait_s: float = KILL_WAIT_S) -> None:
+    """SIGTERM to each, SIGKILL to those still alive after ``wait_s``."""
+    for p in procs:
         try:
             p.terminate()
         except psutil.Error:
             pass
-    _, alive = psutil.wait_procs(left, timeout=KILL_WAIT_S)
+    _, alive = psutil.wait_procs(procs, timeout=wait_s)
     for p in alive:
         try:
             p.kill()

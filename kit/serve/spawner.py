@@ -31,8 +31,8 @@ class GroupSpawner(LocalProcessSpawner):
         return Path(self.home_root) / (name or self.user.name)
 
     def make_preexec_fn(self, name):
-        switch = set_user_setuid(self.system_user(name), chdir=False) \
-            if self.system_user(name) else None
+        system = self.system_user(name)
+        switch = set_user_setuid(system, chdir=False) if system else None
         home = str(self.home(name))
 
         def preexec():

@@ -40,6 +40,7 @@ import psutil
 
 from kit import i18n
 from kit.exceptions import KitError
+from kit.serve import process
 
 RECORD = "users.json"
 MAX_NAME = 32                      # useradd's limit
@@ -233,17 +234,7 @@ def end_processes(uids: set[int], wait_s: float = 10) -> int:
     """End every process of these users (a room's leftovers: the hub is not running)."""
     procs = [p for p in psutil.process_iter(["uids"]) if p.info["uids"]
              and p.info["uids"].real in uids]
-    for p in procs:
-        try:
-            p.terminate()
-        except psutil.Error:
-            pass
-    _, alive = psutil.wait_procs(procs, timeout=wait_s)
-    for p in alive:
-        try:
-            p.kill()
-        except psutil.Error:
-            pass
+    process.end(procs, wait_s)
     return len(procs)
 
 
