@@ -139,5 +139,12 @@ def test_shots_of_every_stage_at_1366(served, browser, tmp_path):
     bar.wait_for(state="visible", timeout=30_000)
     box = bar.bounding_box()
     assert box and box["y"] + box["height"] <= 768 and box["y"] > 600   # fixed at the bottom
+    page.mouse.move(600, 400)
+    page.mouse.wheel(0, 900)                         # reading further down a long stage
+    page.wait_for_timeout(800)
+    moved = page.get_by_label("手順1 所要時間(分)", exact=True).bounding_box()
+    assert moved is None or moved["y"] < 250, "the stage did not scroll"
+    box = bar.bounding_box()
+    assert box and box["y"] + box["height"] <= 768 and box["y"] > 600   # still at the bottom
     page.context.close()
     assert Path(tmp_path / "5.png").is_file()

@@ -40,6 +40,9 @@ BAR_KEYS = ("hours_asis", "hours_saved", "cost_saved", "general_fund", "npv")
 PAGE_CSS = """<style>
 .kit-page { padding-bottom: 5.5em; max-width: 1320px; }
 .kit-page-nav .jupyter-button { width:auto; min-width:7em; margin-right:4px; }
+/* Voilà's scrolling panel has contain: strict, which makes it the bar's containing block:
+   the bar would scroll away with a long stage. Not for the panel that holds the page. */
+.lm-BoxPanel-child:has(.kit-page-bar) { contain: none !important; }
 .kit-page-bar { position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000;
   background: #f4f7fb; border-top: 2px solid #2c5aa0; padding: 4px 12px;
   font-size: 14px; line-height: 1.5; }
